@@ -1,0 +1,171 @@
+package org.holdshelf.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A small HTTP server for one simulated API, on 127.0.0.1 only. Subclasses register their
+ * handlers in {@link #register(HttpServer)}; this class owns the socket, the worker threads and
+ * the response helpers, so every simulator answers the same way (explicit content types and
+ * lengths, no chunking surprises).
+ */
+public abstract class SimulatorServer implements AutoCloseable {
+
+    private final String name;
+    private HttpServer server;
+    private ExecutorService workers;
+
+    protected SimulatorServer(String name) {
+        this.name = name;
+    }
+
+    /** Registers the simulator's contexts on the server. */
+    protected abstract void register(HttpServer server);
+
+    /** Starts listening; port 0 picks a free port. Returns this for chaining. */
+    public synchronized SimulatorServer start(int port) {
+        if (server != null) {
+            throw new IllegalStateException(name + " simulator is already started");
+        }
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the " + name + " simulator on port " + port + ": " + e.getMessage(), e);
+        }
+        AtomicInteger threads = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "sandbox-" + name.toLowerCase() + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(workers);
+        register(server);
+        server.start();
+        return this;
+    }
+
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException(name + " simulator is not started");
+        }
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:<port>} without a trailing slash. */
+    public String origin() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.stop(0);
+            workers.shutdownNow();
+            try {
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            server = null;
+        }
+    }
+
+    // ---- helpers for handlers ---------------------------------------------------------------
+
+    /** Wraps a handler so that an unexpected exception becomes a 500 instead of a hung connection. */
+    protected static HttpHandler safely(HttpHandler handler) {
+        return exchange -> {
+            try (exchange) {
+                handler.handle(exchange);
+            } catch (RuntimeException | IOException e) {
+                try {
+                    send(exchange, 500, "text/plain; charset=utf-8",
+                            ("simulator error: " + e).getBytes(StandardCharsets.UTF_8));
+                } catch (IOException | RuntimeException ignored) {
+                    // the response may already be committed; nothing more to do
+                }
+            }
+        };
+    }
+
+    public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (body.length == 0) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    public static void sendJson(HttpExchange exchange, int status, byte[] json) throws IOException {
+        send(exchange, status, "application/json;charset=UTF-8", json);
+    }
+
+    public static void sendJson(HttpExchange exchange, int status, String json) throws IOException {
+        sendJson(exchange, status, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Decoded query parameters in order; a repeated name keeps its last value. */
+    public static Map<String, String> query(URI uri) {
+        return parseForm(uri.getRawQuery());
+    }
+
+    /** Parses {@code a=1&b=2} (query strings and url-encoded form bodies). */
+    public static Map<String, String> parseForm(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+
+    /** Sleeps for a simulated network latency; the simulator's own threads, never the client's. */
+    public static void simulateLatency(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
