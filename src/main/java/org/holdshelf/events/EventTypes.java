@@ -1,0 +1,21 @@
+package org.holdshelf.events;
+
+/** The {@code type} field and {@code holdshelf-type} header values of every record the pipeline writes. */
+public final class EventTypes {
+
+    /** Header carried by every record so consumers can filter without parsing the value. */
+    public static final String HEADER = "holdshelf-type";
+
+    public static final String HOLD = "HOLD";
+    public static final String LOCATION_END = "LOCATION_END";
+    public static final String RUN_STARTED = "RUN_STARTED";
+    public static final String RUN_COMPLETED = "RUN_COMPLETED";
+    public static final String RUN_FAILED = "RUN_FAILED";
+    public static final String DEAD_LETTER = "DEAD_LETTER";
+
+    /** Bumped on any incompatible change of a record's fields; consumers check it. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private EventTypes() {
+    }
+}

@@ -1,0 +1,67 @@
+package org.holdshelf.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.holdshelf.config.HoldshelfConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the pipeline's topics when they do not exist (never alters existing ones: in
+ * production the cluster's owners may have tuned them). {@code holdshelf.patrons} is compacted.
+ */
+public final class TopicAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
+    /** Topic settings keys, their defaults in application.properties. */
+    public static final List<String> TOPIC_KEYS = List.of(
+            "holdshelf.topic.entries", "holdshelf.topic.runs", "holdshelf.topic.scanin",
+            "holdshelf.topic.notices", "holdshelf.topic.patrons", "holdshelf.topic.dlq");
+
+    private TopicAdmin() {
+    }
+
+    public static void ensureTopics(HoldshelfConfig config, Properties clientProperties) {
+        int partitions = config.intValue("holdshelf.kafka.partitions");
+        short replication = (short) config.intValue("holdshelf.kafka.replication-factor");
+        String compacted = config.require("holdshelf.topic.patrons");
+        List<NewTopic> wanted = new ArrayList<>();
+        for (String key : TOPIC_KEYS) {
+            String name = config.require(key);
+            NewTopic topic = new NewTopic(name, name.equals(config.require("holdshelf.topic.runs")) ? 1 : partitions, replication);
+            if (name.equals(compacted)) {
+                topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            }
+            wanted.add(topic);
+        }
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000");
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                LOG.info("Created Kafka topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot reach Kafka at " + props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + " to create the pipeline's topics: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating Kafka topics", e);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package org.holdshelf.sierra;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Sierra REST API v6 calls the harvest needs, with Sierra's quirks handled in one place:
+ * <ul>
+ *   <li>the access token is cached, renewed before expiry and once on a 401;</li>
+ *   <li>timeouts, 5xx and 429 are retried with exponential backoff;</li>
+ *   <li>404 with code 107 means "no records", not an error;</li>
+ *   <li>id lists are always sent with {@code limit} equal to the number of ids, because Sierra
+ *       silently cuts a list to 50 entries otherwise;</li>
+ *   <li>HTML error pages and malformed JSON become errors that say what came back.</li>
+ * </ul>
+ * Thread-safe: pages may be fetched concurrently.
+ */
+public class SierraClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SierraClient.class);
+
+    /** The hold fields the pipeline reads; asking for only these keeps pages small. */
+    public static final String HOLD_FIELDS = "id,record,patron,status,pickupLocation,pickupByDate,recordType,placed";
+
+    private final SierraSettings settings;
+    private final HttpClient http;
+    private final SierraTokens tokens;
+    private final RetryPolicy retry;
+    private final ZoneId libraryZone;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+
+    public SierraClient(SierraSettings settings, ZoneId libraryZone) {
+        this(settings, libraryZone, Clock.systemUTC());
+    }
+
+    SierraClient(SierraSettings settings, ZoneId libraryZone, Clock clock) {
+        this.settings = settings;
+        this.libraryZone = libraryZone;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.tokens = new SierraTokens(http, settings.baseUrl(), settings.clientKey(), settings.clientSecret(),
+                settings.tokenRenewMargin(), settings.requestTimeout(), clock);
+        this.retry = settings.retryPolicy();
+    }
+
+    /** One page of all holds in the system, starting at {@code offset}. */
+    public HoldsPage holdsPage(long offset, int limit) {
+        String pathAndQuery = "/patrons/holds?limit=" + limit + "&offset=" + offset + "&fields=" + HOLD_FIELDS;
+        Optional<byte[]> body = get(pathAndQuery);
+        if (body.isEmpty()) {
+            return HoldsPage.end(offset);
+        }
+        try {
+            return SierraJson.holdsPage(body.get(), offset, libraryZone);
+        } catch (SierraJson.MalformedResponseException e) {
+            throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " returned a malformed page: "
+                    + e.getMessage(), 200, null, false);
+        }
+    }
+
+    /** Items by id (barcode and bib), in batches of {@code lookupBatchSize}. Unknown ids are absent. */
+    public Map<String, SierraItem> items(Collection<String> ids) {
+        Map<String, SierraItem> found = new HashMap<>();
+        for (List<String> batch : batches(ids)) {
+            String pathAndQuery = "/items?id=" + String.join(",", batch) + "&limit=" + batch.size() + "&fields=id,barcode,bibIds";
+            Optional<byte[]> body = get(pathAndQuery);
+            if (body.isPresent()) {
+                try {
+                    found.putAll(SierraJson.items(body.get()));
+                } catch (SierraJson.MalformedResponseException e) {
+                    throw new SierraApiException("Sierra GET /items (" + batch.size() + " ids) returned a malformed answer: "
+                            + e.getMessage(), 200, null, false);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Bib titles by bib id, in batches. Unknown ids are absent. */
+    public Map<String, String> titles(Collection<String> bibIds) {
+        Map<String, String> found = new HashMap<>();
+        for (List<String> batch : batches(bibIds)) {
+            String pathAndQuery = "/bibs?id=" + String.join(",", batch) + "&limit=" + batch.size() + "&fields=id,title";
+            Optional<byte[]> body = get(pathAndQuery);
+            if (body.isPresent()) {
+                try {
+                    found.putAll(SierraJson.titles(body.get()));
+                } catch (SierraJson.MalformedResponseException e) {
+                    throw new SierraApiException("Sierra GET /bibs (" + batch.size() + " ids) returned a malformed answer: "
+                            + e.getMessage(), 200, null, false);
+                }
+            }
+        }
+        return found;
+    }
+
+    public int tokensIssued() {
+        return tokens.tokensIssued();
+    }
+
+    public long requestCount() {
+        return requests.get();
+    }
+
+    public long retryCount() {
+        return retries.get();
+    }
+
+    private List<List<String>> batches(Collection<String> ids) {
+        List<String> all = new ArrayList<>(ids);
+        List<List<String>> batches = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += settings.lookupBatchSize()) {
+            batches.add(all.subList(i, Math.min(all.size(), i + settings.lookupBatchSize())));
+        }
+        return batches;
+    }
+
+    /**
+     * GET with token handling and retries. Returns the body of a 200, or empty for Sierra's
+     * "no records" answer (404 code 107).
+     */
+    private Optional<byte[]> get(String pathAndQuery) {
+        URI uri = URI.create(settings.baseUrl() + pathAndQuery);
+        boolean renewedToken = false;
+        int attempt = 1;
+        while (true) {
+            String token = null;
+            Duration retryAfter = null;
+            SierraApiException failure;
+            try {
+                token = tokens.bearer();
+                HttpRequest request = HttpRequest.newBuilder(uri)
+                        .timeout(settings.requestTimeout())
+                        .header("Authorization", "Bearer " + token)
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build();
+                requests.incrementAndGet();
+                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                int status = response.statusCode();
+                if (status == 200) {
+                    if (!isJson(response)) {
+                        throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " answered HTTP 200 with "
+                                + describeBody(response) + " instead of JSON", 200, null, false);
+                    }
+                    return Optional.of(response.body());
+                }
+                Optional<SierraJson.SierraError> error = SierraJson.error(response.body());
+                if (status == 404 && error.map(e -> e.code() == 107).orElse(false)) {
+                    return Optional.empty();
+                }
+                if (status == 401 && !renewedToken) {
+                    // expired or revoked token (code 123), or a lost header (113): renew once and retry at once
+                    tokens.invalidate(token);
+                    renewedToken = true;
+                    LOG.info("Sierra rejected the access token ({}); requesting a new one",
+                            error.map(Object::toString).orElse("HTTP 401"));
+                    continue;
+                }
+                boolean transientStatus = status >= 500 || status == 429;
+                failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " answered HTTP " + status
+                        + error.map(e -> ", " + e).orElse(" with " + describeBody(response)),
+                        status, error.map(SierraJson.SierraError::code).orElse(null), transientStatus);
+                retryAfter = response.headers().firstValue("Retry-After").flatMap(SierraClient::seconds).orElse(null);
+            } catch (HttpTimeoutException e) {
+                failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " timed out after "
+                        + settings.requestTimeout().toSeconds() + "s", e);
+            } catch (IOException e) {
+                failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " failed: "
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SierraApiException("Interrupted while calling Sierra GET " + shortPath(pathAndQuery), e);
+            } catch (SierraApiException e) {
+                failure = e; // from the token request, or a 200 that is not JSON
+            }
+
+            if (!failure.retryable() || !retry.canRetry(attempt)) {
+                String attempts = attempt > 1 ? " (after " + attempt + " attempts)" : "";
+                throw new SierraApiException(failure.getMessage() + attempts, failure.httpStatus(), failure.sierraCode(),
+                        failure.retryable());
+            }
+            attempt++;
+            Duration wait = retry.delayBefore(attempt, retryAfter);
+            retries.incrementAndGet();
+            LOG.warn("{}; retry {} of {} in {} ms", failure.getMessage(), attempt - 1, retry.maxAttempts() - 1, wait.toMillis());
+            sleep(wait, pathAndQuery);
+        }
+    }
+
+    private static void sleep(Duration wait, String pathAndQuery) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SierraApiException("Interrupted while waiting to retry Sierra GET " + shortPath(pathAndQuery), e);
+        }
+    }
+
+    private static Optional<Duration> seconds(String retryAfter) {
+        try {
+            return Optional.of(Duration.ofSeconds(Long.parseLong(retryAfter.trim())));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isJson(HttpResponse<?> response) {
+        return response.headers().firstValue("Content-Type")
+                .map(ct -> ct.toLowerCase(Locale.ROOT).contains("json")).orElse(true);
+    }
+
+    private static String describeBody(HttpResponse<byte[]> response) {
+        String type = response.headers().firstValue("Content-Type").orElse("no content type");
+        if (type.toLowerCase(Locale.ROOT).contains("html")) {
+            return "an HTML page (" + type + ")";
+        }
+        return response.body().length == 0 ? "an empty body" : "a " + type + " body of " + response.body().length + " bytes";
+    }
+
+    /** The request for logs: path and parameters, with long id lists shortened. */
+    static String shortPath(String pathAndQuery) {
+        return pathAndQuery.replaceAll("id=([^&]{40})[^&]*", "id=$1...");
+    }
+}

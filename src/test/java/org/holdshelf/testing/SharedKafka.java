@@ -1,0 +1,89 @@
+package org.holdshelf.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.holdshelf.kafka.EmbeddedKafkaBroker;
+
+/**
+ * One real in-process KRaft broker for the whole test JVM (started on first use, stopped and
+ * deleted at JVM exit). Tests isolate themselves with unique topic names and group ids.
+ */
+public final class SharedKafka {
+
+    private static EmbeddedKafkaBroker broker;
+
+    private SharedKafka() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (broker == null) {
+            try {
+                broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("holdshelf-test-kafka"), 0, true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "test-kafka-shutdown"));
+        }
+        return broker.bootstrapServers();
+    }
+
+    /** A fresh prefix for one test's topics and group ids. */
+    public static String uniquePrefix(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static void createTopic(String topic, int partitions) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot create topic " + topic, e);
+        }
+    }
+
+    public static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /** Every record currently in the topic (all partitions, from the beginning to the end offsets). */
+    public static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, byte[]>> records = new java.util.ArrayList<>();
+            while (!caughtUp(consumer, end.keySet(), end)) {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Collection<TopicPartition> partitions,
+                                    Map<TopicPartition, Long> end) {
+        return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+    }
+}
