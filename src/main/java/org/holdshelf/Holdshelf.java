@@ -17,8 +17,10 @@ import org.holdshelf.events.RunEvent;
 import org.holdshelf.kafka.DeadLetters;
 import org.holdshelf.kafka.EmbeddedKafkaBroker;
 import org.holdshelf.kafka.KafkaClients;
+import org.holdshelf.kafka.KafkaRangeReader;
 import org.holdshelf.kafka.KafkaRecords;
 import org.holdshelf.kafka.TopicAdmin;
+import org.holdshelf.reports.PullListService;
 import org.holdshelf.sierra.HoldEnricher;
 import org.holdshelf.sierra.SierraClient;
 import org.holdshelf.sierra.SierraHarvester;
@@ -39,13 +41,16 @@ public final class Holdshelf implements AutoCloseable {
     private final HoldshelfConfig config;
     private final Main main;
     private final SierraHarvester harvester;
+    private final PullListService pullLists;
     private final List<AutoCloseable> resources;
     private volatile boolean closed;
 
-    private Holdshelf(HoldshelfConfig config, Main main, SierraHarvester harvester, List<AutoCloseable> resources) {
+    private Holdshelf(HoldshelfConfig config, Main main, SierraHarvester harvester, PullListService pullLists,
+                      List<AutoCloseable> resources) {
         this.config = config;
         this.main = main;
         this.harvester = harvester;
+        this.pullLists = pullLists;
         this.resources = resources;
     }
 
@@ -72,10 +77,17 @@ public final class Holdshelf implements AutoCloseable {
                     config.require("holdshelf.topic.dlq"), config.duration("holdshelf.harvest.progress-interval"), clock);
 
             Main main = new Main();
+            KafkaRangeReader replay = new KafkaRangeReader(() -> KafkaClients.consumerBase(main.getCamelContext()),
+                    config.require("holdshelf.topic.entries"), config.duration("holdshelf.reports.replay-stall-timeout"));
+            resources.add(replay);
+            PullListService pullLists = new PullListService(config.path("holdshelf.reports.dir"), zone,
+                    config.intValue("holdshelf.reports.sort-chunk-rows"),
+                    config.booleanValue("holdshelf.reports.csv-byte-order-mark"), replay, clock);
             main.setOverrideProperties(config.toProperties());
             main.bind("sierraHarvester", harvester);
             main.bind("kafkaRecords", new KafkaRecords());
             main.bind("deadLetters", new DeadLetters(clock));
+            main.bind("pullLists", pullLists);
             HoldshelfConfig finalConfig = config;
             main.addMainListener(new MainListenerSupport() {
                 @Override
@@ -89,7 +101,7 @@ public final class Holdshelf implements AutoCloseable {
             if (main.getCamelContext() == null || !main.getCamelContext().getStatus().isStarted()) {
                 throw new IllegalStateException("Camel did not start; see the log above");
             }
-            Holdshelf holdshelf = new Holdshelf(config, main, harvester, resources);
+            Holdshelf holdshelf = new Holdshelf(config, main, harvester, pullLists, resources);
             LOG.info("Holdshelf pipeline started: Kafka {}, Sierra {}, time zone {}",
                     config.require("camel.component.kafka.brokers"), sierraSettings.baseUrl(), zone);
             return holdshelf;
@@ -126,6 +138,10 @@ public final class Holdshelf implements AutoCloseable {
 
     public SierraHarvester harvester() {
         return harvester;
+    }
+
+    public PullListService pullLists() {
+        return pullLists;
     }
 
     public String kafkaBootstrapServers() {
