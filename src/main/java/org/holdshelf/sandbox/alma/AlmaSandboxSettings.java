@@ -23,7 +23,8 @@ import java.util.Properties;
  *   <tr><td>{@code daily-quota}</td><td>100000</td>
  *       <td>API calls allowed per UTC day; reported in {@code X-Exl-Api-Remaining}</td></tr>
  *   <tr><td>{@code latency-ms}</td><td>0</td>
- *       <td>delay added to every answer, to make benchmarks behave like a remote API</td></tr>
+ *       <td>delay added to every answer, to make benchmarks behave like a remote API; it is slept on
+ *       the simulator's worker threads, so throughput tops out near (worker threads / latency)</td></tr>
  *   <tr><td>{@code library}</td><td>{@code MAIN}</td>
  *       <td>library code of every catalogue item (the scan-in {@code library} a client should send)</td></tr>
  *   <tr><td>{@code library-name}</td><td>{@code Main Library}</td>
