@@ -176,8 +176,10 @@ final class AlmaCatalogue {
         }
     }
 
+    /** The number zero-padded to 11 digits (longer only after collisions at the very top of the range). */
     private static String digits(long number) {
-        return String.format("%011d", number);
+        String plain = Long.toString(number);
+        return "0".repeat(Math.max(0, 11 - plain.length())) + plain;
     }
 
     /** 64-bit FNV-1a over the UTF-8 bytes, then mixed: wide enough that collisions stay rare at a million barcodes. */

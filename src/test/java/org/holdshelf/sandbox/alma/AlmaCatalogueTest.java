@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class AlmaCatalogueTest {
 
     @Test
     void idsAreUniqueAcrossALargeCatalogue() {
-        List<String> barcodes = IntStream.range(0, 200_000).mapToObj(i -> String.format("3%013d", i)).toList();
+        List<String> barcodes = LongStream.range(0, 100_000).mapToObj(i -> Long.toString(30_000_000_000_000L + i)).toList();
         AlmaCatalogue catalogue = new AlmaCatalogue(barcodes, 80);
 
         Set<String> pids = new HashSet<>();
