@@ -27,6 +27,12 @@ import com.sun.net.httpserver.HttpServer;
  */
 public abstract class SimulatorServer implements AutoCloseable {
 
+    /**
+     * Simulated latency is a sleep on a worker thread, so the pool bounds the throughput a
+     * simulator can offer (threads / latency): 32 keeps 150 ms of latency far above Alma's 25 calls/s.
+     */
+    private static final int WORKER_THREADS = 32;
+
     private final String name;
     private HttpServer server;
     private ExecutorService workers;
@@ -49,7 +55,7 @@ public abstract class SimulatorServer implements AutoCloseable {
             throw new IllegalStateException("Cannot start the " + name + " simulator on port " + port + ": " + e.getMessage(), e);
         }
         AtomicInteger threads = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(8, r -> {
+        workers = Executors.newFixedThreadPool(WORKER_THREADS, r -> {
             Thread t = new Thread(r, "sandbox-" + name.toLowerCase() + "-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
