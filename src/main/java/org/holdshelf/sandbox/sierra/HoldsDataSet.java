@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  *       one bib and, except ~1%, the barcode {@link #itemBarcode(long)}. The item's status
  *       follows its hold: {@code !} on the holdshelf, {@code t} in transit.</li>
  *   <li>Bibs: about {@code size / 4}, drawn with a strong skew so popular titles are shared by
- *       many holds. The most popular bibs carry {@link Vocabulary#SHOWCASE_TITLES}; others get
+ *       many holds. The most popular bibs carry one title of each hostile kind; the others get
  *       commas, quotes, line breaks, non-Latin scripts and ~2% spreadsheet-formula prefixes.</li>
  *   <li>About forty pickup locations with uneven weights (see {@link #locations()}).</li>
  * </ul>
@@ -221,14 +221,14 @@ public final class HoldsDataSet {
         String updatedDate = dateTime(referenceDay - 1 - random.nextInt(30), random.nextInt(86_400));
 
         SimHold hold = hold((int) index);
-        boolean heldHere = hold.recordType().equals("i");
+        boolean itemLevelHold = hold.recordType().equals("i");
         String statusCode;
         String statusDisplay;
         String dueDate = null;
-        if (heldHere && hold.isReady()) {
+        if (itemLevelHold && hold.isReady()) {
             statusCode = "!";
             statusDisplay = "ON HOLDSHELF";
-        } else if (heldHere && hold.isInTransit()) {
+        } else if (itemLevelHold && hold.isInTransit()) {
             statusCode = "t";
             statusDisplay = "IN TRANSIT";
         } else if (random.chance(0.02)) {

@@ -52,6 +52,13 @@ import org.holdshelf.sandbox.SimulatorServer;
  * Latencies and faults ({@link FaultPlan}) come from the settings; {@link #stats()} records
  * what clients asked. The JSON is streamed from the data set, so serving a page costs only
  * that page, whatever the size of the data set.
+ *
+ * <pre>{@code
+ * try (SierraSimulator sierra = new SierraSimulator(SierraSandboxSettings.builder().holds(10_000).build()).start()) {
+ *     String baseUrl = sierra.baseUrl();   // for holdshelf.sierra.base-url
+ *     // client key "sandbox-key", secret "sandbox-secret-123"; sierra.dataSet() is the oracle
+ * }
+ * }</pre>
  */
 public final class SierraSimulator extends SimulatorServer {
 
