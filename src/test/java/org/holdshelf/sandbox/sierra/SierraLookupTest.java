@@ -1,0 +1,190 @@
+package org.holdshelf.sandbox.sierra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.holdshelf.sandbox.sierra.SierraTestClient.Reply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SierraLookupTest {
+
+    private static final long FIRST_ITEM = 5_000_000;
+    private static final long FIRST_BIB = 3_000_000;
+
+    private static SierraSimulator simulator;
+    private static SierraTestClient client;
+    private static HoldsDataSet data;
+    private static String token;
+
+    @BeforeAll
+    static void start() {
+        simulator = new SierraSimulator(SierraSandboxSettings.builder().holds(10_000).build()).start();
+        client = new SierraTestClient(simulator);
+        data = simulator.dataSet();
+        token = client.token();
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+    }
+
+    @BeforeEach
+    void resetStats() {
+        simulator.stats().reset();
+    }
+
+    @Test
+    void idListWithoutLimitIsSilentlyCutTo50() {
+        String ids = idList(FIRST_ITEM, 60);
+
+        JsonNode page = client.get("/items?id=" + ids, token).json();
+
+        assertThat(page.get("total").asInt()).isEqualTo(50);
+        assertThat(page.get("entries")).hasSize(50);
+        assertThat(page.get("entries").get(49).get("id").asText()).isEqualTo(Long.toString(FIRST_ITEM + 49));
+        assertThat(simulator.stats().lookupCalls())
+                .containsExactly(new SierraStats.LookupCall(SierraEndpoint.ITEMS, 60, OptionalInt.empty(), 50));
+    }
+
+    @Test
+    void idListIsCutToTheGivenLimit() {
+        String ids = idList(FIRST_BIB, 60);
+
+        assertThat(client.get("/bibs?limit=60&id=" + ids, token).json().get("entries")).hasSize(60);
+        assertThat(client.get("/bibs?limit=10&id=" + ids, token).json().get("entries")).hasSize(10);
+
+        assertThat(simulator.stats().lookupCalls(SierraEndpoint.BIBS))
+                .extracting(SierraStats.LookupCall::idCount, SierraStats.LookupCall::limit)
+                .containsExactly(
+                        tuple(60, OptionalInt.of(60)),
+                        tuple(60, OptionalInt.of(10)));
+    }
+
+    @Test
+    void recordsComeInTheOrderAskedAndUnknownIdsAreLeftOut() {
+        List<Long> asked = List.of(FIRST_ITEM + 9, 42L, FIRST_ITEM + 2, FIRST_ITEM + 9, FIRST_ITEM + 5, FIRST_BIB);
+
+        JsonNode page = client.get("/items?limit=100&id=" + join(asked), token).json();
+
+        assertThat(page.get("entries")).extracting(entry -> entry.get("id").asText())
+                .containsExactly("5000009", "5000002", "5000005");
+        assertThat(page.get("total").asInt()).isEqualTo(3);
+        assertThat(page.get("start").asInt()).isZero();
+    }
+
+    @Test
+    void nothingFoundIs404AndBadListsAre400() {
+        client.get("/items?id=1,2,3", token).assertSierraError(404, 107);
+        client.get("/bibs?id=" + (FIRST_BIB + 2_500), token).assertSierraError(404, 107);
+        client.get("/items?limit=2001&id=5000000", token).assertSierraError(400, 108);
+        client.get("/items?limit=0&id=5000000", token).assertSierraError(400, 108);
+        client.get("/items?id=5000000,abc", token).assertSierraError(400, 101);
+        client.get("/items?id=" + idList(FIRST_ITEM, 2001) + "&limit=2000", token).assertSierraError(400, 108);
+        client.get("/patrons", token).assertSierraError(400, 105);
+    }
+
+    @Test
+    void itemsCarryBarcodeBibAndStatus() {
+        JsonNode entries = client.get("/items?limit=2000&id=" + idList(FIRST_ITEM, 2000), token).json().get("entries");
+
+        SierraTestClient.assertNoNulls(entries);
+        assertThat(entries).hasSize(2000);
+        for (JsonNode entry : entries) {
+            SimItem item = data.item(Long.parseLong(entry.get("id").asText())).orElseThrow();
+            assertThat(entry.get("id").isTextual()).isTrue();
+            assertThat(entry.path("barcode").textValue()).isEqualTo(item.barcode());
+            assertThat(entry.get("bibIds")).hasSize(1);
+            assertThat(entry.get("bibIds").get(0).asText()).isEqualTo(Long.toString(item.bibId()));
+            assertThat(entry.get("status").get("code").asText()).isEqualTo(item.statusCode());
+            assertThat(entry.get("location").get("code").asText()).isEqualTo(item.location().code());
+        }
+        assertThat(entries).anyMatch(entry -> !entry.has("barcode"))
+                .anyMatch(entry -> entry.get("status").get("code").asText().equals("!"));
+    }
+
+    @Test
+    void fieldsRestrictItemProperties() {
+        JsonNode entry = client.get("/items?id=5000003&fields=barcode,bibIds", token).json().get("entries").get(0);
+
+        assertThat(entry.properties()).extracting(Map.Entry::getKey)
+                .containsExactlyInAnyOrder("id", "barcode", "bibIds");
+    }
+
+    @Test
+    void hostileTitlesSurviveTheRoundTrip() {
+        int showcase = Vocabulary.SHOWCASE_TITLES.size();
+
+        JsonNode entries = client.get("/bibs?limit=100&id=" + idList(FIRST_BIB, showcase), token).json().get("entries");
+
+        List<String> titles = new ArrayList<>();
+        entries.forEach(entry -> titles.add(entry.get("title").asText()));
+        assertThat(titles).isEqualTo(Vocabulary.SHOWCASE_TITLES);
+        assertThat(titles).contains("=HYPERLINK(\"http://x\",\"click\")", "Poems\nselected and new", "三体",
+                "\tTabbed: a title that starts with a tab");
+        assertThat(entries.get(0).get("id").isTextual()).isTrue();
+    }
+
+    @Test
+    void patronContactDetailsOnlyWhenRequested() {
+        List<Long> patronIds = data.holds().limit(40).map(SimHold::patronId).distinct().toList();
+
+        JsonNode plain = client.get("/patrons?limit=100&id=" + join(patronIds), token).json();
+        JsonNode detailed = client.get("/patrons?limit=100&fields=names,barcodes,emails,phones,homeLibraryCode&id="
+                + join(patronIds), token).json();
+
+        assertThat(plain.get("entries")).hasSize(patronIds.size())
+                .allSatisfy(entry -> {
+                    assertThat(entry.get("id").isIntegralNumber()).isTrue();
+                    assertThat(entry.has("names") || entry.has("emails") || entry.has("phones") || entry.has("barcodes")).isFalse();
+                    assertThat(entry.has("homeLibraryCode")).isTrue();
+                });
+        for (JsonNode entry : detailed.get("entries")) {
+            SimPatron patron = data.patron(entry.get("id").asLong()).orElseThrow();
+            assertThat(entry.get("names").get(0).asText()).isEqualTo(patron.names().get(0));
+            assertThat(entry.get("barcodes").get(0).asText()).isEqualTo(patron.barcodes().get(0));
+            assertThat(entry.has("emails")).isEqualTo(!patron.emails().isEmpty());
+            assertThat(entry.has("phones")).isEqualTo(!patron.phones().isEmpty());
+            assertThat(entry.has("updatedDate")).isFalse();
+        }
+        SierraTestClient.assertNoNulls(detailed);
+    }
+
+    @Test
+    void singleRecordEndpoints() {
+        SimHold hold = data.hold(0);
+        Reply item = client.get("/items/5000000", token);
+        Reply bib = client.get("/bibs/3000001", token);
+        Reply patron = client.get("/patrons/" + hold.patronId() + "?fields=names", token);
+
+        assertThat(item.json().get("barcode").asText()).isEqualTo(HoldsDataSet.itemBarcode(5_000_000));
+        assertThat(bib.json().get("title").asText()).isEqualTo("=HYPERLINK(\"http://x\",\"click\")");
+        assertThat(patron.json().get("names").get(0).asText())
+                .isEqualTo(data.patron(hold.patronId()).orElseThrow().names().get(0));
+        client.get("/items/1", token).assertSierraError(404, 107);
+        client.get("/bibs/99", token).assertSierraError(404, 107);
+        client.get("/patrons/5", token).assertSierraError(404, 107);
+        client.get("/items/x1", token).assertSierraError(400, 101);
+        assertThat(simulator.stats().requests(SierraEndpoint.ITEM)).isEqualTo(3);
+    }
+
+    private static String idList(long first, int count) {
+        return LongStream.range(first, first + count).mapToObj(Long::toString).collect(Collectors.joining(","));
+    }
+
+    private static String join(List<Long> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+}
