@@ -75,6 +75,9 @@ public final class KafkaRangeReader implements HoldEventSource, AutoCloseable {
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+            // it only reads records that already exist: a fetch parked at the end of the log would
+            // delay the next seek by fetch.max.wait.ms (500 ms by default) for every location
+            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
             props.put(ConsumerConfig.CLIENT_ID_CONFIG, "holdshelf-pull-list-replay");
             consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         }

@@ -1,0 +1,108 @@
+package org.holdshelf.testing;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.holdshelf.Holdshelf;
+import org.holdshelf.config.HoldshelfConfig;
+import org.holdshelf.events.EventTypes;
+import org.holdshelf.sandbox.sierra.HoldsDataSet;
+import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
+import org.holdshelf.sandbox.sierra.SierraSimulator;
+
+/**
+ * The real pipeline (the shipped routes, beans and configuration) against the shared in-process
+ * broker and a Sierra simulator, with topics and consumer groups unique to the test.
+ */
+public final class PipelineHarness implements AutoCloseable {
+
+    private final SierraSimulator sierra;
+    private final Map<String, String> settings;
+    private final String prefix;
+    private Holdshelf holdshelf;
+
+    private PipelineHarness(SierraSimulator sierra, Map<String, String> settings, String prefix) {
+        this.sierra = sierra;
+        this.settings = settings;
+        this.prefix = prefix;
+    }
+
+    /** Starts a Sierra simulator with the given settings and prepares (but does not start) the pipeline. */
+    public static PipelineHarness create(String name, SierraSandboxSettings sierraSettings, Path reportsDir) {
+        SierraSimulator sierra = new SierraSimulator(sierraSettings);
+        sierra.start(0);
+        String prefix = SharedKafka.uniquePrefix(name);
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("camel.component.kafka.brokers", SharedKafka.bootstrapServers());
+        s.put("holdshelf.sierra.base-url", sierra.baseUrl());
+        s.put("holdshelf.sierra.client-key", sierraSettings.clientKey());
+        s.put("holdshelf.sierra.client-secret", sierraSettings.clientSecret());
+        s.put("holdshelf.harvest.scheduled", "false");
+        s.put("holdshelf.reports.dir", reportsDir.toString());
+        s.put("holdshelf.sierra.initial-backoff", "50ms");
+        s.put("holdshelf.sierra.max-backoff", "200ms");
+        s.put("holdshelf.errors.redelivery-delay-ms", "50");
+        for (String topic : List.of("entries", "runs", "scanin", "notices", "patrons", "dlq", "scanin-state")) {
+            s.put("holdshelf.topic." + topic, prefix + "." + topic);
+        }
+        s.put("holdshelf.reports.group-id", prefix + "-pull-lists");
+        s.put("holdshelf.alma.group-id", prefix + "-scan-in");
+        return new PipelineHarness(sierra, s, prefix);
+    }
+
+    public PipelineHarness set(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    public Holdshelf start() {
+        HoldshelfConfig config = HoldshelfConfig.resolve(HoldshelfConfig.classpathDefaults(), null, Map.of(), Map.of())
+                .with(settings);
+        holdshelf = Holdshelf.start(config);
+        return holdshelf;
+    }
+
+    public Holdshelf holdshelf() {
+        return holdshelf;
+    }
+
+    public SierraSimulator sierra() {
+        return sierra;
+    }
+
+    public HoldsDataSet data() {
+        return sierra.dataSet();
+    }
+
+    public String topic(String name) {
+        return prefix + "." + name;
+    }
+
+    /** Records of a topic of type {@code type} (header {@code holdshelf-type}). */
+    public List<ConsumerRecord<String, byte[]>> records(String topicName, String type) {
+        return SharedKafka.readAll(topic(topicName)).stream()
+                .filter(r -> r.headers().lastHeader(EventTypes.HEADER) != null
+                        && type.equals(new String(r.headers().lastHeader(EventTypes.HEADER).value())))
+                .toList();
+    }
+
+    public void stopPipeline() {
+        if (holdshelf != null) {
+            holdshelf.close();
+            holdshelf = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stopPipeline();
+        sierra.close();
+    }
+}
