@@ -87,7 +87,10 @@ public final class HarvestRun implements AutoCloseable {
     private long nextOffset;
     private int pagesScheduled;
     private volatile boolean endSeen;
-    private volatile boolean aborted;
+    /** A page failed: the pages queued behind it are not requested (the run fails on that page). */
+    private volatile boolean fetchFailed;
+    /** The application is stopping: the run ends at the next page boundary. */
+    private volatile boolean stopRequested;
 
     private boolean exhausted;
     private int pages;
@@ -155,7 +158,7 @@ public final class HarvestRun implements AutoCloseable {
     public List<OutboundRecord> nextBatch() {
         List<OutboundRecord> out = new ArrayList<>();
         while (!exhausted) {
-            if (aborted) {
+            if (stopRequested) {
                 throw new IllegalStateException("the harvest was stopped (the application is shutting down)");
             }
             fillWindow();
@@ -184,8 +187,8 @@ public final class HarvestRun implements AutoCloseable {
     }
 
     private HoldsPage fetch(long offset) {
-        if (endSeen || aborted) {
-            return null; // a page past the end: no request
+        if (endSeen || fetchFailed || stopRequested) {
+            return null; // past the end, or behind a failed page: no request
         }
         try {
             HoldsPage page = sierra.holdsPage(offset, settings.pageSize());
@@ -194,7 +197,7 @@ public final class HarvestRun implements AutoCloseable {
             }
             return page;
         } catch (RuntimeException e) {
-            aborted = true; // later queued pages would only add load to a failing server
+            fetchFailed = true; // later queued pages would only add load to a failing server
             throw e;
         }
     }
@@ -332,7 +335,7 @@ public final class HarvestRun implements AutoCloseable {
 
     /** Stops the run at the next page boundary (application shutdown). */
     public void abort() {
-        aborted = true;
+        stopRequested = true;
     }
 
     @Override

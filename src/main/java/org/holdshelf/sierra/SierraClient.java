@@ -240,8 +240,8 @@ public class SierraClient {
         return response.body().length == 0 ? "an empty body" : "a " + type + " body of " + response.body().length + " bytes";
     }
 
-    /** The request for logs: path and parameters, with long id lists shortened. */
+    /** The request for logs: path and parameters, without the field list and with long id lists shortened. */
     static String shortPath(String pathAndQuery) {
-        return pathAndQuery.replaceAll("id=([^&]{40})[^&]*", "id=$1...");
+        return pathAndQuery.replaceAll("&fields=[^&]*", "").replaceAll("id=([^&]{40})[^&]*", "id=$1...");
     }
 }

@@ -99,7 +99,7 @@ final class SierraJson {
             }
         } catch (JsonProcessingException e) {
             throw new MalformedResponseException("invalid JSON: " + e.getOriginalMessage()
-                    + " at character " + e.getLocation().getCharOffset());
+                    + " at byte " + e.getLocation().getByteOffset());
         } catch (IOException e) {
             throw new MalformedResponseException("unreadable body: " + e.getMessage());
         }
@@ -296,7 +296,7 @@ final class SierraJson {
             expect(p.currentToken(), JsonToken.END_OBJECT, "the JSON object is not closed");
         } catch (JsonProcessingException e) {
             throw new MalformedResponseException("invalid JSON: " + e.getOriginalMessage()
-                    + " at character " + e.getLocation().getCharOffset());
+                    + " at byte " + e.getLocation().getByteOffset());
         } catch (IOException e) {
             throw new MalformedResponseException("unreadable body: " + e.getMessage());
         }

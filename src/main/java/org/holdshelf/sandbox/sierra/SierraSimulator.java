@@ -122,6 +122,14 @@ public final class SierraSimulator extends SimulatorServer {
         return stats;
     }
 
+    /**
+     * Invalidates every token issued so far, as when an administrator regenerates the API key's
+     * secret: the next call with an old token gets 401 code 123.
+     */
+    public void revokeTokens() {
+        tokenExpiries.clear();
+    }
+
     public FaultPlan faultPlan() {
         return faults.plan();
     }
