@@ -61,6 +61,23 @@ public final class SharedKafka {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
+    /** True once the consumer group has committed offsets at the end of every partition of the topic. */
+    public static boolean consumedToEnd(String group, String topic) {
+        try (Admin admin = admin()) {
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            return ends.entrySet().stream().allMatch(e -> {
+                var c = committed.get(e.getKey());
+                return e.getValue().offset() == 0 || (c != null && c.offset() >= e.getValue().offset());
+            });
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Every record currently in the topic (all partitions, from the beginning to the end offsets). */
     public static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
         Properties props = new Properties();
