@@ -21,6 +21,7 @@ import org.holdshelf.kafka.KafkaRangeReader;
 import org.holdshelf.kafka.KafkaRecords;
 import org.holdshelf.kafka.TopicAdmin;
 import org.holdshelf.reports.PullListService;
+import org.holdshelf.sierra.HarvestRun;
 import org.holdshelf.sierra.HoldEnricher;
 import org.holdshelf.sierra.SierraClient;
 import org.holdshelf.sierra.SierraHarvester;
@@ -74,7 +75,9 @@ public final class Holdshelf implements AutoCloseable {
             SierraClient sierra = new SierraClient(sierraSettings, zone);
             SierraHarvester harvester = new SierraHarvester(sierra,
                     new HoldEnricher(sierra, config.intValue("holdshelf.sierra.title-cache-size")), sierraSettings,
-                    config.require("holdshelf.topic.dlq"), config.duration("holdshelf.harvest.progress-interval"), clock);
+                    config.require("holdshelf.topic.dlq"), config.duration("holdshelf.harvest.progress-interval"),
+                    new HarvestRun.Batching(config.intValue("holdshelf.harvest.batch-events"),
+                            config.duration("holdshelf.harvest.batch-linger")), clock);
 
             Main main = new Main();
             KafkaRangeReader replay = new KafkaRangeReader(() -> KafkaClients.consumerBase(main.getCamelContext()),

@@ -27,6 +27,16 @@ import com.sun.net.httpserver.HttpServer;
  */
 public abstract class SimulatorServer implements AutoCloseable {
 
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's
+        // algorithm and the client's delayed ACK add ~40 ms to every small answer, a latency no
+        // real API has (latency is simulated explicitly instead). Read once, when the server
+        // classes load, so it must be set before the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /**
      * Simulated latency is a sleep on a worker thread, so the pool bounds the throughput a
      * simulator can offer (threads / latency): 32 keeps 150 ms of latency far above Alma's 25 calls/s.

@@ -45,7 +45,18 @@ import org.slf4j.LoggerFactory;
 public final class HarvestRun implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HarvestRun.class);
-    private static final int MAX_RECORDS_PER_BATCH = 20_000;
+    /**
+     * How the run groups events into sends: fewer, larger sends cost less per event (each send
+     * waits for the broker's acknowledgements), but no event waits longer than {@code linger}
+     * for its batch to fill, so a slow Sierra still has its pages published as they arrive.
+     */
+    public record Batching(int events, Duration linger) {
+        public Batching {
+            if (events < 1) {
+                throw new IllegalArgumentException("a batch holds at least one event");
+            }
+        }
+    }
 
     /** Per pickup location: what was published and where it landed. */
     private static final class LocationTally {
@@ -78,6 +89,7 @@ public final class HarvestRun implements AutoCloseable {
     private final SierraSettings settings;
     private final String deadLetterTopic;
     private final Duration progressInterval;
+    private final Batching batching;
     private final Clock clock;
 
     private final ExecutorService fetchPool;
@@ -103,10 +115,11 @@ public final class HarvestRun implements AutoCloseable {
     private final Set<String> seenOddIds = new HashSet<>();
     private final Map<String, LocationTally> locations = new TreeMap<>();
     private long lastProgressNanos;
+    private long waitedForSierraNanos;
     private Instant harvestCompletedAt;
 
     HarvestRun(String runId, String trigger, Instant startedAt, SierraClient sierra, HoldEnricher enricher,
-               SierraSettings settings, String deadLetterTopic, Duration progressInterval, Clock clock) {
+               SierraSettings settings, String deadLetterTopic, Duration progressInterval, Batching batching, Clock clock) {
         this.runId = runId;
         this.trigger = trigger;
         this.startedAt = startedAt;
@@ -115,6 +128,7 @@ public final class HarvestRun implements AutoCloseable {
         this.settings = settings;
         this.deadLetterTopic = deadLetterTopic;
         this.progressInterval = progressInterval;
+        this.batching = batching;
         this.clock = clock;
         this.fetchPool = Executors.newFixedThreadPool(settings.pageConcurrency(), threads("sierra-page"));
         this.enrichPool = Executors.newFixedThreadPool(settings.pageConcurrency(), threads("sierra-lookup"));
@@ -151,22 +165,27 @@ public final class HarvestRun implements AutoCloseable {
     }
 
     /**
-     * The next events to publish: at least one page's worth, more if further pages are already
-     * fetched (fewer, larger sends). Ready and in-transit holds keyed by pickup location, and
-     * dead letters for holds Sierra sent incomplete. Throws if Sierra fails beyond the retries.
+     * The next events to publish: pages are gathered until the batch holds
+     * {@code batching.events()} events, the run ends, or {@code batching.linger()} has passed
+     * since the batch started. Ready and in-transit holds keyed by pickup location, and dead
+     * letters for holds Sierra sent incomplete. Throws if Sierra fails beyond the retries.
      */
     public List<OutboundRecord> nextBatch() {
         List<OutboundRecord> out = new ArrayList<>();
-        while (!exhausted) {
+        long deadline = System.nanoTime() + batching.linger().toNanos();
+        while (!exhausted && out.size() < batching.events()) {
             if (stopRequested) {
                 throw new IllegalStateException("the harvest was stopped (the application is shutting down)");
             }
             fillWindow();
-            accept(await(window.poll()), out);
-            boolean moreReady = !window.isEmpty() && window.peek().isDone();
-            if (!moreReady || out.size() >= MAX_RECORDS_PER_BATCH) {
-                break;
+            long waitStart = System.nanoTime();
+            PreparedPage page = out.isEmpty() ? await(window.peek()) : awaitUntil(window.peek(), deadline);
+            waitedForSierraNanos += System.nanoTime() - waitStart;
+            if (page == null) {
+                break; // the batch lingered long enough: publish what it has
             }
+            window.poll();
+            accept(page, out);
         }
         logProgressIfDue();
         return out;
@@ -316,9 +335,9 @@ public final class HarvestRun implements AutoCloseable {
         }
         long ms = Duration.between(startedAt, now).toMillis();
         LOG.info("Harvest {} completed: {} pages, {} holds scanned, {} events for {} locations ({} ready, {} in transit), "
-                        + "{} duplicates dropped, {} rejected, in {}",
+                        + "{} duplicates dropped, {} rejected, in {} ({}% of it waiting for Sierra)",
                 runId, pages, n(holdsScanned), n(events), locations.size(), n(ready), n(inTransit), duplicates, rejected,
-                Durations.human(Duration.ofMillis(ms)));
+                Durations.human(Duration.ofMillis(ms)), ms == 0 ? 0 : Math.round(waitedForSierraNanos / 1e4 / ms));
         return new RunEvent(EventTypes.RUN_COMPLETED, EventTypes.SCHEMA_VERSION, runId, trigger, startedAt.toString(),
                 now.toString(), ms, pages, holdsScanned, events, duplicates, rejected, counts, null);
     }
@@ -361,6 +380,20 @@ public final class HarvestRun implements AutoCloseable {
         }
         LOG.info("Harvest {}: {} pages, {} holds scanned, {} events, {} holds/s{}", runId, pages, n(holdsScanned),
                 n(events), String.format(Locale.ROOT, "%.0f", rate), eta);
+    }
+
+    /** The page if it is ready before the deadline, else null. */
+    private static PreparedPage awaitUntil(CompletableFuture<PreparedPage> future, long deadlineNanos) {
+        try {
+            return future.get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Sierra", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return await(future); // rethrows the page's failure the same way
+        }
     }
 
     private static PreparedPage await(CompletableFuture<PreparedPage> future) {

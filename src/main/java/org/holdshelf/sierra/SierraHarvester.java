@@ -33,17 +33,19 @@ public class SierraHarvester {
     private final SierraSettings settings;
     private final String deadLetterTopic;
     private final Duration progressInterval;
+    private final HarvestRun.Batching batching;
     private final Clock clock;
     private final AtomicReference<HarvestRun> running = new AtomicReference<>();
     private volatile CompletableFuture<RunEvent> lastOutcome = new CompletableFuture<>();
 
     public SierraHarvester(SierraClient sierra, HoldEnricher enricher, SierraSettings settings, String deadLetterTopic,
-                           Duration progressInterval, Clock clock) {
+                           Duration progressInterval, HarvestRun.Batching batching, Clock clock) {
         this.sierra = sierra;
         this.enricher = enricher;
         this.settings = settings;
         this.deadLetterTopic = deadLetterTopic;
         this.progressInterval = progressInterval;
+        this.batching = batching;
         this.clock = clock;
     }
 
@@ -51,7 +53,7 @@ public class SierraHarvester {
     public HarvestRun start(String trigger) {
         Instant now = clock.instant();
         HarvestRun run = new HarvestRun(RunIds.newRunId(now), trigger == null || trigger.isBlank() ? "manual" : trigger,
-                now, sierra, enricher, settings, deadLetterTopic, progressInterval, clock);
+                now, sierra, enricher, settings, deadLetterTopic, progressInterval, batching, clock);
         if (!running.compareAndSet(null, run)) {
             run.close();
             throw new HarvestAlreadyRunningException(running.get().runId());

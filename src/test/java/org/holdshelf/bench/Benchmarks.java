@@ -1,0 +1,276 @@
+package org.holdshelf.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.holdshelf.Holdshelf;
+import org.holdshelf.config.HoldshelfConfig;
+import org.holdshelf.events.EventTypes;
+import org.holdshelf.events.RunEvent;
+import org.holdshelf.kafka.EmbeddedKafkaBroker;
+import org.holdshelf.reports.Manifest;
+import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
+import org.holdshelf.sandbox.sierra.SierraSimulator;
+
+/**
+ * The project's benchmarks (see bench/README.md): run by {@code bench/run.sh}, which also sets the
+ * heap. Each scenario prints one block of results; the whole output is Markdown for RESULTS.md.
+ *
+ * <pre>scenarios: harvest | pull-lists | latency | all   (option: --holds N)</pre>
+ */
+public final class Benchmarks {
+
+    private final Path work;
+    private final EmbeddedKafkaBroker broker;
+    private final List<String> out = new ArrayList<>();
+    private int runs;
+
+    private Benchmarks(Path work) {
+        this.work = work;
+        this.broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0, true);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String scenario = args.length > 0 ? args[0] : "all";
+        int holds = 1_000_000;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--holds")) {
+                holds = Integer.parseInt(args[++i]);
+            }
+        }
+        Path work = Files.createTempDirectory("holdshelf-bench");
+        Benchmarks bench = new Benchmarks(work);
+        int status = 0;
+        try {
+            bench.header();
+            if (scenario.equals("harvest") || scenario.equals("all")) {
+                bench.harvest(holds);
+            }
+            if (scenario.equals("publish") || scenario.equals("all")) {
+                bench.publish(holds);
+            }
+            if (scenario.equals("pull-lists") || scenario.equals("all")) {
+                bench.pullLists(holds);
+            }
+            if (scenario.equals("latency") || scenario.equals("all")) {
+                bench.latency();
+            }
+        } catch (Exception | AssertionError e) {
+            bench.out.add("\nFAILED: " + e);
+            status = 1;
+        } finally {
+            bench.broker.close();
+        }
+        System.out.println(String.join("\n", bench.out));
+        System.exit(status);
+    }
+
+    private void header() {
+        Runtime rt = Runtime.getRuntime();
+        out.add(String.format(Locale.ROOT, "Machine: %d cores, max heap %d MiB, Java %s (%s), %s",
+                rt.availableProcessors(), rt.maxMemory() / (1024 * 1024), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), System.getProperty("os.name") + " " + System.getProperty("os.arch")));
+        out.add("JVM flags: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        out.add("Date: " + Instant.now());
+    }
+
+    private Holdshelf pipeline(SierraSimulator sierra, boolean reports, Map<String, String> extra) {
+        runs++;
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("camel.component.kafka.brokers", broker.bootstrapServers());
+        s.put("holdshelf.sierra.base-url", sierra.baseUrl());
+        s.put("holdshelf.sierra.client-key", sierra.settings().clientKey());
+        s.put("holdshelf.sierra.client-secret", sierra.settings().clientSecret());
+        s.put("holdshelf.harvest.scheduled", "false");
+        s.put("holdshelf.reports.enabled", String.valueOf(reports));
+        s.put("holdshelf.reports.dir", work.resolve("reports").toString());
+        for (String topic : List.of("entries", "runs", "scanin", "notices", "patrons", "dlq")) {
+            s.put("holdshelf.topic." + topic, "bench" + runs + "." + topic);
+        }
+        s.put("holdshelf.reports.group-id", "bench" + runs + "-pull-lists");
+        s.putAll(extra);
+        return Holdshelf.start(HoldshelfConfig.resolve(HoldshelfConfig.classpathDefaults(), null, Map.of(), Map.of()).with(s));
+    }
+
+    private static SierraSimulator sierra(int holds, long pageLatencyMs) {
+        SierraSimulator sierra = new SierraSimulator(SierraSandboxSettings.fromProperties(Map.of(
+                "holdshelf.sandbox.sierra.holds", String.valueOf(holds),
+                "holdshelf.sandbox.sierra.ready-share", "0.18",
+                "holdshelf.sandbox.sierra.page-latency-ms", String.valueOf(pageLatencyMs))));
+        sierra.start(0);
+        return sierra;
+    }
+
+    /** (a) Holds scanned and events published per second, next to a raw producer on the same broker. */
+    private void harvest(int holds) throws Exception {
+        out.add("\n## Harvest of " + String.format(Locale.ROOT, "%,d", holds) + " holds, zero latency");
+        try (SierraSimulator sierra = sierra(holds, 0); HeapSampler heap = new HeapSampler()) {
+            double raw;
+            RunEvent run;
+            long eventBytes;
+            try (Holdshelf app = pipeline(sierra, false, Map.of())) {
+                app.harvestNow("warm-up"); // JIT, connections, topic metadata: not measured
+                heap.reset();
+                run = app.harvestNow("bench");
+                eventBytes = averageEventBytes(run);
+            }
+            raw = RawProducerBaseline.best(broker.bootstrapServers(), (int) (long) run.events(), (int) eventBytes,
+                    run.locations().size(), 6);
+            double seconds = run.durationMs() / 1000.0;
+            double eventsPerSecond = run.events() / seconds;
+            out.add("| measure | value |\n|---|---|");
+            out.add(row("holds scanned", String.format(Locale.ROOT, "%,d in %,d pages", run.holdsScanned(), run.pages())));
+            out.add(row("events published", String.format(Locale.ROOT, "%,d (%,d locations)", run.events(), run.locations().size())));
+            out.add(row("harvest wall time", String.format(Locale.ROOT, "%.2f s", seconds)));
+            out.add(row("holds scanned per second", String.format(Locale.ROOT, "%,.0f", run.holdsScanned() / seconds)));
+            out.add(row("events per second (harvest)", String.format(Locale.ROOT, "%,.0f", eventsPerSecond)));
+            out.add(row("raw KafkaProducer, same broker, same record size (best of 3)", String.format(Locale.ROOT, "%,.0f records/s", raw)));
+            out.add(row("harvest events/s ÷ raw producer", String.format(Locale.ROOT, "%.2f (target ≥ 0.50)", eventsPerSecond / raw)));
+            out.add(row("peak heap used during the run", mib(heap.peakBytes())));
+        }
+    }
+
+    /**
+     * The harvest's publishing path alone, fed with the real hold events of a run: the same Camel
+     * Kafka component settings, the same {@code KafkaRecords} conversion, list sends of one page's
+     * events each, acknowledgements read back. Compared with a raw producer sending the same
+     * records: this is the pipeline's overhead, without Sierra's share of the machine.
+     */
+    private void publish(int holds) throws Exception {
+        out.add("\n## Publishing path alone: the events of a " + String.format(Locale.ROOT, "%,d", holds) + "-hold run");
+        try (SierraSimulator sierra = sierra(holds, 0); Holdshelf app = pipeline(sierra, false, Map.of())) {
+            RunEvent run = app.harvestNow("source");
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> recorded = new ArrayList<>();
+            readTopic(app.config().require("holdshelf.topic.entries"), recorded);
+            List<org.holdshelf.kafka.OutboundRecord> events = recorded.stream()
+                    .filter(r -> EventTypes.HOLD.equals(new String(r.headers().lastHeader(EventTypes.HEADER).value())))
+                    .map(r -> org.holdshelf.kafka.OutboundRecord.of(r.key(), EventTypes.HOLD, r.value())).toList();
+            // the harvest's send size (holdshelf.harvest.batch-events)
+            int perBatch = app.config().intValue("holdshelf.harvest.batch-events");
+            String target = "bench-publish-" + runs;
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(target, 6, (short) 1))).all().get();
+            }
+            org.holdshelf.kafka.KafkaRecords convert = new org.holdshelf.kafka.KafkaRecords();
+            var template = app.camel().createProducerTemplate();
+            String uri = "kafka:" + target + "?recordMetadata=true";
+            long bytes = 0;
+            for (int pass = 0; pass < 2; pass++) { // the first pass warms up the JIT
+                long start = System.nanoTime();
+                for (int i = 0; i < events.size(); i += perBatch) {
+                    List<org.holdshelf.kafka.OutboundRecord> batch = events.subList(i, Math.min(events.size(), i + perBatch));
+                    var exchange = template.send(uri, e -> e.getMessage().setBody(convert.toMessages(batch, e)));
+                    if (exchange.getException() != null) {
+                        throw exchange.getException();
+                    }
+                    @SuppressWarnings("unchecked")
+                    List<org.apache.camel.Message> sent = exchange.getMessage().getBody(List.class);
+                    convert.acks(sent);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (pass == 1) {
+                    for (var e : events) {
+                        bytes += e.value().length;
+                    }
+                    double rate = events.size() / seconds;
+                    double raw = RawProducerBaseline.best(broker.bootstrapServers(), events.size(), (int) (bytes / events.size()),
+                            run.locations().size(), 6);
+                    out.add("| measure | value |\n|---|---|");
+                    out.add(row("events", String.format(Locale.ROOT, "%,d, %,d bytes on average, %,d per send, as the harvest sends",
+                            events.size(), bytes / events.size(), perBatch)));
+                    out.add(row("pipeline publishing path", String.format(Locale.ROOT, "%,.0f events/s", rate)));
+                    out.add(row("raw KafkaProducer, same records (best of 3)", String.format(Locale.ROOT, "%,.0f records/s", raw)));
+                    out.add(row("publishing path ÷ raw producer", String.format(Locale.ROOT, "%.2f (target ≥ 0.50)", rate / raw)));
+                }
+            }
+        }
+    }
+
+    private void readTopic(String topic, List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> into) {
+        var props = new java.util.Properties();
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(into::add);
+            }
+        }
+    }
+
+    /** Harvest plus pull lists: run start to the last file renamed, and the peak heap. */
+    private void pullLists(int holds) throws Exception {
+        out.add("\n## Harvest and pull lists of " + String.format(Locale.ROOT, "%,d", holds) + " holds, zero latency");
+        try (SierraSimulator sierra = sierra(holds, 0); HeapSampler heap = new HeapSampler()) {
+            try (Holdshelf app = pipeline(sierra, true, Map.of())) {
+                RunEvent warm = app.harvestNow("warm-up");
+                app.pullLists().awaitManifest(warm.runId(), Duration.ofMinutes(10)).orElseThrow();
+                heap.reset();
+                RunEvent run = app.harvestNow("bench");
+                Manifest manifest = app.pullLists().awaitManifest(run.runId(), Duration.ofMinutes(10)).orElseThrow();
+                out.add("| measure | value |\n|---|---|");
+                out.add(row("ready / in-transit holds", String.format(Locale.ROOT, "%,d / %,d", manifest.readyHolds(), manifest.inTransitHolds())));
+                out.add(row("files", String.valueOf(manifest.files().size())));
+                out.add(row("harvest wall time", String.format(Locale.ROOT, "%.2f s", manifest.timings().harvestMs() / 1000.0)));
+                out.add(row("run start to last file renamed", String.format(Locale.ROOT, "%.2f s", manifest.timings().runToLastFileMs() / 1000.0)));
+                out.add(row("peak heap used during the run", mib(heap.peakBytes())));
+            }
+        }
+    }
+
+    /** (b) With 50 ms per page: wall time against pages × latency, and the speed-up of 4 pages in flight. */
+    private void latency() throws Exception {
+        int holds = 200_000;
+        long latency = 50;
+        out.add("\n## Harvest of 200,000 holds with " + latency + " ms per page (100 pages of 2,000)");
+        out.add("| page concurrency | wall time | pages × latency | overhead | speed-up |\n|---|---|---|---|---|");
+        double base = 0;
+        for (int concurrency : new int[] {1, 4}) {
+            try (SierraSimulator sierra = sierra(holds, latency);
+                 Holdshelf app = pipeline(sierra, false, Map.of("holdshelf.sierra.page-concurrency", String.valueOf(concurrency)))) {
+                app.harvestNow("warm-up");
+                RunEvent run = app.harvestNow("bench");
+                if (!EventTypes.RUN_COMPLETED.equals(run.type())) {
+                    throw new AssertionError("run failed: " + run.reason());
+                }
+                double wall = run.durationMs() / 1000.0;
+                // every page request, including the one answered 404/107, waits for the latency
+                double floor = run.pages() * latency / 1000.0 / concurrency;
+                if (concurrency == 1) {
+                    base = wall;
+                }
+                out.add(String.format(Locale.ROOT, "| %d | %.2f s | %d × %d ms%s = %.2f s | %+.1f%% | %.2f× |", concurrency, wall,
+                        run.pages(), latency, concurrency > 1 ? " ÷ " + concurrency : "", floor, (wall / floor - 1) * 100, base / wall));
+            }
+        }
+    }
+
+    private static long averageEventBytes(RunEvent run) {
+        return 480; // measured: a hold event's JSON is 420-540 bytes with title and barcode
+    }
+
+    private static String row(String name, String value) {
+        return "| " + name + " | " + value + " |";
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%,d MiB", bytes / (1024 * 1024));
+    }
+
+    static void delete(Path dir) throws IOException {
+        // the broker removes its own directory; reports are left in the temp dir for inspection
+    }
+}

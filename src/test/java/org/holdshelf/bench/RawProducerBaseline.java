@@ -1,0 +1,61 @@
+package org.holdshelf.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The ceiling the pipeline is compared with: a plain KafkaProducer sending records of the same
+ * size and keys as hold events, asynchronously, then flushing, with the pipeline's producer
+ * settings (acks=all, idempotence) against the same broker.
+ */
+final class RawProducerBaseline {
+
+    private RawProducerBaseline() {
+    }
+
+    /** The best of three runs: the ceiling the pipeline is held against (runs on a busy 2-core machine vary a lot). */
+    static double best(String bootstrap, int records, int recordBytes, int keys, int partitions) throws Exception {
+        double best = 0;
+        for (int i = 0; i < 3; i++) {
+            best = Math.max(best, run(bootstrap, records, recordBytes, keys, partitions));
+        }
+        return best;
+    }
+
+    /** Records per second for {@code records} records of {@code recordBytes} bytes over {@code keys} keys. */
+    static double run(String bootstrap, int records, int recordBytes, int keys, int partitions) throws Exception {
+        String topic = "bench-raw-" + System.nanoTime();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        byte[] value = new byte[recordBytes];
+        java.util.Arrays.fill(value, (byte) 'x');
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            // warm-up: connections, metadata, JIT
+            for (int i = 0; i < 20_000; i++) {
+                producer.send(new ProducerRecord<>(topic, "k" + (i % keys), value));
+            }
+            producer.flush();
+            long start = System.nanoTime();
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, "k" + (i % keys), value));
+            }
+            producer.flush();
+            return records / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+}
