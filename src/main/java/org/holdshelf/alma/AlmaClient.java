@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,6 +45,7 @@ public class AlmaClient {
     private static final Logger LOG = LoggerFactory.getLogger(AlmaClient.class);
 
     public static final String REMAINING_HEADER = "X-Exl-Api-Remaining";
+    static final long REWARM_AFTER_SECONDS = 30;
 
     private final AlmaSettings settings;
     private final AlmaRateLimiter limiter;
@@ -56,6 +58,11 @@ public class AlmaClient {
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong remainingAnswers = new AtomicLong();
     private final AtomicReference<RemainingQuota> remaining = new AtomicReference<>();
+    private final Object warmUpLock = new Object();
+    /** Guarded by warmUpLock. */
+    private boolean warmUpInProgress;
+    private boolean answered;
+    private long lastAnswerNanos;
 
     /** What came back from one call: only the parts the callers read. */
     private record Answer(int status, HttpHeaders headers, byte[] body) {
@@ -253,13 +260,54 @@ public class AlmaClient {
     /**
      * One call: waits for the rate limiter, sends, reads the remaining quota, and retries while
      * Alma answers {@code PER_SECOND_THRESHOLD}.
+     *
+     * <p>A call that has to open a connection (the first of the process loads the HTTP stack too)
+     * reaches Alma tens to hundreds of milliseconds after its permit, and would bunch up there with
+     * the calls permitted after it, pushing one of them over Alma's per-second window. So the first
+     * call, and the first after {@value #REWARM_AFTER_SECONDS} s without an answer (idle connections
+     * are likely closed by then), goes alone as a warm-up: the others wait for its answer, and its
+     * permit is counted from that answer.
      */
     private Answer exchange(HttpRequest request, String what) throws IOException, InterruptedException {
+        boolean warmUp = startWarmUpOrWait();
+        try {
+            return exchangePaced(request, what, warmUp);
+        } finally {
+            if (warmUp) {
+                synchronized (warmUpLock) {
+                    warmUpInProgress = false;
+                    warmUpLock.notifyAll();
+                }
+            }
+        }
+    }
+
+    private boolean startWarmUpOrWait() throws InterruptedException {
+        synchronized (warmUpLock) {
+            while (warmUpInProgress) {
+                warmUpLock.wait();
+            }
+            if (answered && System.nanoTime() - lastAnswerNanos < TimeUnit.SECONDS.toNanos(REWARM_AFTER_SECONDS)) {
+                return false;
+            }
+            warmUpInProgress = true;
+            return true;
+        }
+    }
+
+    private Answer exchangePaced(HttpRequest request, String what, boolean warmUp) throws IOException, InterruptedException {
         int attempt = 1;
         while (true) {
             limiter.acquire();
             calls.incrementAndGet();
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (warmUp) {
+                limiter.restampLatestPermit();
+            }
+            synchronized (warmUpLock) {
+                answered = true;
+                lastAnswerNanos = System.nanoTime();
+            }
             observeRemaining(response.headers());
             Answer answer = new Answer(response.statusCode(), response.headers(), response.body());
             if (answer.status() != 429) {

@@ -12,8 +12,9 @@ import java.util.function.LongSupplier;
  * trailing second exceed the limit. A client that fires in bursts loses calls to 429s and then to
  * backoff; a client that spaces calls evenly never meets the limit. So permits are evenly spaced:
  * {@link #acquire()} reserves the next free slot (one every {@code (1 s + margin) / rate}) and waits
- * for it. The small {@value #SAFETY_MARGIN_MILLIS} ms margin on the second absorbs the jitter
- * between a permit and the call's arrival at Alma, at a cost of about 2% of the rate.
+ * for it. The {@value #SAFETY_MARGIN_MILLIS} ms margin on the second absorbs the jitter between a
+ * permit and the call's arrival at Alma (thread scheduling on a busy host, a GC pause), at a cost
+ * of about 3% of the rate.
  *
  * <p>Spacing alone can still bunch calls when threads wake late together (a GC pause, an
  * overloaded host): so a permit is also held back until the permit {@code callsPerSecond} places
@@ -29,7 +30,7 @@ import java.util.function.LongSupplier;
 public final class AlmaRateLimiter {
 
     /** What is added to the one-second window, for jitter between a permit and the call's arrival. */
-    public static final long SAFETY_MARGIN_MILLIS = 20;
+    public static final long SAFETY_MARGIN_MILLIS = 30;
 
     /** Waits; replaced by a fake in tests. */
     interface Sleeper {
@@ -100,6 +101,21 @@ public final class AlmaRateLimiter {
             }
             sleeper.sleepNanos(wait);
         }
+    }
+
+    /**
+     * Counts the most recent permit from now instead of from when it was given: for a call known to
+     * have reached Alma late (a warm-up call that opened the connection), so that the calls after it
+     * are spaced from its arrival. Only meaningful while no other permit was given since.
+     */
+    public synchronized void restampLatestPermit() {
+        if (grantedCount == 0) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        int latest = (head + grantedCount - 1) % callsPerSecond;
+        granted[latest] = Math.max(granted[latest], now);
+        nextSlot = Math.max(nextSlot, now + intervalNanos);
     }
 
     private void record(long now) {
