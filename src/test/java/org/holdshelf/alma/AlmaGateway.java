@@ -40,6 +40,8 @@ final class AlmaGateway implements AutoCloseable {
     final AtomicInteger refusePosts = new AtomicInteger();
     /** GETs answered 503 without reaching Alma. */
     final AtomicInteger refuseGets = new AtomicInteger();
+    /** How many GETs to refuse after a lost POST answer: Alma unreachable right after the scan. */
+    volatile int refuseGetsAfterLostPost;
     volatile boolean followRedirects;
     volatile boolean dropAccept;
 
@@ -66,6 +68,7 @@ final class AlmaGateway implements AutoCloseable {
             }
             HttpResponse<byte[]> answer = forward(exchange);
             if (post && take(losePostAnswers)) {
+                refuseGets.set(refuseGetsAfterLostPost);
                 reply(exchange, 502, "text/html", "<html><body>502 Bad Gateway</body></html>");
                 return;
             }
