@@ -208,10 +208,6 @@ public class AlmaClient {
         return throttled.get();
     }
 
-    public AlmaRateLimiter limiter() {
-        return limiter;
-    }
-
     private ScanResult scanResult(String what, Answer answer) {
         try {
             JsonNode item = AlmaResponses.json(answer.body());

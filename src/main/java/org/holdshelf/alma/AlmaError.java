@@ -8,7 +8,6 @@ package org.holdshelf.alma;
  */
 public record AlmaError(String errorCode, String errorMessage, String trackingId) {
 
-    public static final String PER_SECOND_THRESHOLD = "PER_SECOND_THRESHOLD";
     public static final String DAILY_THRESHOLD = "DAILY_THRESHOLD";
     /** No item has that barcode. */
     public static final String NO_ITEM_FOR_BARCODE = "401689";

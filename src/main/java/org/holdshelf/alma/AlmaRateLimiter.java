@@ -67,10 +67,6 @@ public final class AlmaRateLimiter {
         this.granted = new long[callsPerSecond];
     }
 
-    public int callsPerSecond() {
-        return callsPerSecond;
-    }
-
     /** Time between two permits. */
     public Duration interval() {
         return Duration.ofNanos(intervalNanos);
