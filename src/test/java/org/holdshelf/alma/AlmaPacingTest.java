@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rate limiter against the simulator's per-second window, through the whole scan-in path:
- * the configured rate is used (within 5%) and never exceeded, so no call is refused, lost or
- * repeated. Kept short; the 1,000-barcode run is the benchmark's job.
+ * the configured rate is used (within 5%) and no scan is lost or repeated. At 5 calls/s no call
+ * may be refused; at 25 calls/s under 1% may be, as a pause longer than the limiter's margin
+ * between a permit and the call's arrival (GC, scheduling; client and simulator share this JVM)
+ * can still cost a 429, which is retried. Kept short; the 1,000-barcode run is the benchmark's job.
  */
 class AlmaPacingTest {
 
@@ -79,7 +81,8 @@ class AlmaPacingTest {
 
             AlmaStats stats = alma.stats();
             assertEachScannedOnce(alma, outcomes, barcodes);
-            assertThat(stats.perSecondRejections()).isLessThan(stats.requests() / 100);
+            assertThat((double) stats.perSecondRejections() / stats.requests()).as("share of calls answered 429")
+                    .isLessThan(0.01);
             assertThat(stats.maxCallsInAnyWindow()).isLessThanOrEqualTo(25);
             assertThat(steadyCallsPerSecond(stats)).isBetween(25 * 0.95, 25.0);
         }
