@@ -12,6 +12,8 @@ public final class EventTypes {
     public static final String RUN_COMPLETED = "RUN_COMPLETED";
     public static final String RUN_FAILED = "RUN_FAILED";
     public static final String DEAD_LETTER = "DEAD_LETTER";
+    /** One Alma scan-in outcome on {@code holdshelf.scanin}. */
+    public static final String SCAN_IN = "SCAN_IN";
 
     /** Bumped on any incompatible change of a record's fields; consumers check it. */
     public static final int SCHEMA_VERSION = 1;

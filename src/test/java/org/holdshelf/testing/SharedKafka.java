@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.holdshelf.kafka.EmbeddedKafkaBroker;
@@ -52,6 +53,17 @@ public final class SharedKafka {
     public static void createTopic(String topic, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot create topic " + topic, e);
+        }
+    }
+
+    /** A topic that keeps the latest record per key, as the pipeline's state topics are. */
+    public static void createCompactedTopic(String topic, int partitions) {
+        NewTopic compacted = new NewTopic(topic, partitions, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(compacted)).all().get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("cannot create topic " + topic, e);
         }

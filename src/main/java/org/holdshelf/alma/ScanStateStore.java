@@ -1,0 +1,19 @@
+package org.holdshelf.alma;
+
+import java.util.Optional;
+
+/**
+ * Where scan-in states are kept, so that each barcode is scanned in once across harvests,
+ * restarts and instances. Implementations are thread-safe.
+ */
+public interface ScanStateStore {
+
+    Optional<ScanState> get(String barcode);
+
+    /** Stores the state; durable when this returns (a crash right after loses nothing). */
+    void put(ScanState state);
+
+    /** Takes in what other instances stored since the last refresh; called before each batch. */
+    default void refresh() {
+    }
+}
