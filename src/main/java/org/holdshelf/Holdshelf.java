@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -14,6 +15,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.holdshelf.config.HoldshelfConfig;
 import org.holdshelf.events.RunEvent;
+import org.holdshelf.kafka.AdminEndOffsets;
 import org.holdshelf.kafka.DeadLetters;
 import org.holdshelf.kafka.EmbeddedKafkaBroker;
 import org.holdshelf.kafka.KafkaClients;
@@ -72,14 +74,19 @@ public final class Holdshelf implements AutoCloseable {
                 config = config.with("camel.component.kafka.brokers", broker.bootstrapServers());
             }
 
+            AtomicReference<Main> camelMain = new AtomicReference<>();
+            AdminEndOffsets endOffsets = new AdminEndOffsets(() -> KafkaClients.connection(camelMain.get().getCamelContext()));
+            resources.add(endOffsets);
             SierraClient sierra = new SierraClient(sierraSettings, zone);
             SierraHarvester harvester = new SierraHarvester(sierra,
                     new HoldEnricher(sierra, config.intValue("holdshelf.sierra.title-cache-size")), sierraSettings,
                     config.require("holdshelf.topic.dlq"), config.duration("holdshelf.harvest.progress-interval"),
                     new HarvestRun.Batching(config.intValue("holdshelf.harvest.batch-events"),
-                            config.duration("holdshelf.harvest.batch-linger")), clock);
+                            config.duration("holdshelf.harvest.batch-linger")), endOffsets,
+                    config.require("holdshelf.topic.entries"), clock);
 
             Main main = new Main();
+            camelMain.set(main);
             KafkaRangeReader replay = new KafkaRangeReader(() -> KafkaClients.consumerBase(main.getCamelContext()),
                     config.require("holdshelf.topic.entries"), config.duration("holdshelf.reports.replay-stall-timeout"));
             resources.add(replay);

@@ -1,13 +1,16 @@
 package org.holdshelf.events;
 
+import java.util.Map;
+
 /**
- * The end-of-location marker on {@code holdshelf.entries}: sent with the location's key after
+ * The end-of-location marker on {@code holdshelf.entries}: sent with the location's key once
  * every hold event of that location in the run has been acknowledged by the broker. Consumers
  * complete a location when its marker arrives and the counts match.
  *
- * <p>{@code firstOffset}/{@code lastOffset} are the offsets of the run's first and last hold
- * event for this location on the marker's own partition, so a consumer can replay exactly that
- * range (the pull lists do, which is what makes them crash-safe).
+ * <p>{@code runStartOffsets} are the end offsets of the topic's partitions when the run began:
+ * every event of the run lies between the start offset of the marker's partition and the
+ * marker itself, so a consumer can replay exactly that range (the pull lists do, which is what
+ * makes them crash-safe).
  *
  * @param locationsInRun how many locations the run published, so a consumer knows when the whole run is done
  */
@@ -22,8 +25,7 @@ public record LocationEnd(
         long inTransitCount,
         long count,
         int locationsInRun,
-        long firstOffset,
-        long lastOffset,
+        Map<Integer, Long> runStartOffsets,
         String runStartedAt,
         String harvestCompletedAt) {
 }

@@ -34,7 +34,12 @@ public final class KafkaRangeReader implements HoldEventSource, AutoCloseable {
     }
 
     @Override
-    public synchronized void replay(int partition, long firstOffset, long lastOffset, Sink sink) {
+    public synchronized void replay(int partition, long fromOffset, long toOffset, Sink sink) {
+        if (fromOffset >= toOffset) {
+            return;
+        }
+        long lastOffset = toOffset - 1;
+        long firstOffset = fromOffset;
         KafkaConsumer<String, byte[]> c = consumer();
         TopicPartition tp = new TopicPartition(topic, partition);
         c.assign(List.of(tp));

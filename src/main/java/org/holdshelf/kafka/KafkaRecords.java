@@ -7,13 +7,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.holdshelf.events.EventTypes;
 
 /**
- * Turns {@link OutboundRecord}s into the message list camel-kafka sends in one go (each with
- * its own key, type header and, for dead letters, topic), and reads back where the broker put
- * them. This keeps every Kafka send in the routes batched: never one synchronous send per record.
+ * Turns {@link OutboundRecord}s into the message list camel-kafka sends in one go, each with
+ * its own key, type header and, for dead letters, topic. This keeps every Kafka send in the
+ * routes batched: never one synchronous send per record. A list send completes only when the
+ * broker has acknowledged every record in it (or fails if any record fails).
  */
 public class KafkaRecords {
 
@@ -30,22 +30,5 @@ public class KafkaRecords {
             messages.add(m);
         }
         return messages;
-    }
-
-    /** The broker acknowledgements of a sent message list (camel-kafka sets the metadata on each message). */
-    public List<RecordAck> acks(List<Message> sent) {
-        List<RecordAck> acks = new ArrayList<>(sent.size());
-        for (Message m : sent) {
-            @SuppressWarnings("unchecked")
-            List<RecordMetadata> metadata = m.getHeader(KafkaConstants.KAFKA_RECORD_META, List.class);
-            if (metadata == null || metadata.isEmpty()) {
-                throw new IllegalStateException("No broker acknowledgement for a record with key "
-                        + m.getHeader(KafkaConstants.KEY) + "; is recordMetadata disabled on the Kafka endpoint?");
-            }
-            RecordMetadata md = metadata.get(0);
-            acks.add(new RecordAck(md.topic(), m.getHeader(KafkaConstants.KEY, String.class),
-                    m.getHeader(EventTypes.HEADER, String.class), md.partition(), md.offset()));
-        }
-        return acks;
     }
 }

@@ -1,6 +1,6 @@
 package org.holdshelf.reports;
 
-/** Replays the records of one partition between two offsets (both inclusive): the pull lists' input. */
+/** Replays the records of one partition between two offsets: the pull lists' input. */
 public interface HoldEventSource {
 
     /** Receives each record's offset, key and value. */
@@ -9,6 +9,6 @@ public interface HoldEventSource {
         void accept(long offset, String key, byte[] value);
     }
 
-    /** Calls {@code sink} for every hold record in the range, in offset order. */
-    void replay(int partition, long firstOffset, long lastOffset, Sink sink);
+    /** Calls {@code sink} for every record from {@code fromOffset} up to, not including, {@code toOffset}, in order. */
+    void replay(int partition, long fromOffset, long toOffset, Sink sink);
 }

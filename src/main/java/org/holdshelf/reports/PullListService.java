@@ -70,8 +70,8 @@ public class PullListService {
         this.clock = clock;
     }
 
-    /** Handles one end-of-location marker (its JSON) that arrived on {@code partition}. */
-    public void completeLocation(byte[] markerJson, int partition) {
+    /** Handles one end-of-location marker (its JSON) that arrived on {@code partition} at {@code markerOffset}. */
+    public void completeLocation(byte[] markerJson, int partition, long markerOffset) {
         LocationEnd marker = Json.read(markerJson, LocationEnd.class);
         if (marker.runId() == null || marker.pickupLocationCode() == null || marker.count() < 0) {
             throw new PullListException("End-of-location marker without run id or location code: "
@@ -83,12 +83,19 @@ public class PullListService {
         if (Files.exists(doneRecord)) {
             LOG.debug("Pull list {} of run {} is already complete", marker.pickupLocationCode(), marker.runId());
         } else {
-            writeLocation(marker, partition, runDir, base, doneRecord);
+            writeLocation(marker, partition, markerOffset, runDir, base, doneRecord);
         }
         finishRunIfComplete(runDir, marker);
     }
 
-    private void writeLocation(LocationEnd marker, int partition, Path runDir, String base, Path doneRecord) {
+    private void writeLocation(LocationEnd marker, int partition, long markerOffset, Path runDir, String base,
+                               Path doneRecord) {
+        Long runStart = marker.runStartOffsets() == null ? null : marker.runStartOffsets().get(partition);
+        if (runStart == null) {
+            throw new PullListException("End marker of " + marker.pickupLocationCode() + " (run " + marker.runId()
+                    + ") arrived on partition " + partition + ", which the run did not know when it started; "
+                    + "was the entries topic given more partitions during the run?");
+        }
         try {
             Files.createDirectories(runDir.resolve(DONE_DIR));
         } catch (IOException e) {
@@ -105,7 +112,7 @@ public class PullListService {
         try (ExternalSorter ready = new ExternalSorter(sortChunkRows, spill);
              ExternalSorter incoming = new ExternalSorter(sortChunkRows, spill)) {
             if (marker.count() > 0) {
-                source.replay(partition, marker.firstOffset(), marker.lastOffset(), (offset, key, value) -> {
+                source.replay(partition, runStart, markerOffset, (offset, key, value) -> {
                     if (!marker.pickupLocationCode().equals(key)) {
                         return;
                     }
@@ -121,7 +128,7 @@ public class PullListService {
                         "Pull list %s of run %s: replayed %d ready and %d in-transit holds from partition %d offsets %d..%d, "
                                 + "but the end marker announces %d and %d; no file written",
                         marker.pickupLocationCode(), marker.runId(), ready.count(), incoming.count(), partition,
-                        marker.firstOffset(), marker.lastOffset(), marker.readyCount(), marker.inTransitCount()));
+                        runStart, markerOffset - 1, marker.readyCount(), marker.inTransitCount()));
             }
             writeCsvAtomically(runDir.resolve(incomingFile), incoming.sorted());
             writeCsvAtomically(runDir.resolve(readyFile), ready.sorted());

@@ -29,7 +29,6 @@ import org.holdshelf.events.Json;
 import org.holdshelf.events.LocationEnd;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.kafka.OutboundRecord;
-import org.holdshelf.kafka.RecordAck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,15 +57,11 @@ public final class HarvestRun implements AutoCloseable {
         }
     }
 
-    /** Per pickup location: what was published and where it landed. */
+    /** Per pickup location: what was published. */
     private static final class LocationTally {
         final String name;
         long ready;
         long inTransit;
-        int partition = -1;
-        long firstOffset = Long.MAX_VALUE;
-        long lastOffset = -1;
-        long acknowledged;
 
         LocationTally(String name) {
             this.name = name;
@@ -90,6 +85,7 @@ public final class HarvestRun implements AutoCloseable {
     private final String deadLetterTopic;
     private final Duration progressInterval;
     private final Batching batching;
+    private final Map<Integer, Long> startOffsets;
     private final Clock clock;
 
     private final ExecutorService fetchPool;
@@ -108,6 +104,8 @@ public final class HarvestRun implements AutoCloseable {
     private int pages;
     private long holdsScanned;
     private long events;
+    /** Events of batches already handed back and sent (the route asks for a batch only after the previous one is sent). */
+    private long eventsPublished;
     private long duplicates;
     private long rejected;
     private Long reportedTotal;
@@ -119,7 +117,7 @@ public final class HarvestRun implements AutoCloseable {
     private Instant harvestCompletedAt;
 
     HarvestRun(String runId, String trigger, Instant startedAt, SierraClient sierra, HoldEnricher enricher,
-               SierraSettings settings, String deadLetterTopic, Duration progressInterval, Batching batching, Clock clock) {
+               SierraSettings settings, String deadLetterTopic, Duration progressInterval, Batching batching, Map<Integer, Long> startOffsets, Clock clock) {
         this.runId = runId;
         this.trigger = trigger;
         this.startedAt = startedAt;
@@ -129,6 +127,7 @@ public final class HarvestRun implements AutoCloseable {
         this.deadLetterTopic = deadLetterTopic;
         this.progressInterval = progressInterval;
         this.batching = batching;
+        this.startOffsets = Map.copyOf(startOffsets);
         this.clock = clock;
         this.fetchPool = Executors.newFixedThreadPool(settings.pageConcurrency(), threads("sierra-page"));
         this.enrichPool = Executors.newFixedThreadPool(settings.pageConcurrency(), threads("sierra-lookup"));
@@ -171,6 +170,7 @@ public final class HarvestRun implements AutoCloseable {
      * letters for holds Sierra sent incomplete. Throws if Sierra fails beyond the retries.
      */
     public List<OutboundRecord> nextBatch() {
+        eventsPublished = events;
         List<OutboundRecord> out = new ArrayList<>();
         long deadline = System.nanoTime() + batching.linger().toNanos();
         while (!exhausted && out.size() < batching.events()) {
@@ -277,42 +277,21 @@ public final class HarvestRun implements AutoCloseable {
         return e.holdNumber() > 0 ? seen.add(e.holdNumber()) : seenOddIds.add(e.holdId());
     }
 
-    /** Records where the broker put this run's events: each location's offset range on its partition. */
-    public void acknowledged(List<RecordAck> acks) {
-        for (RecordAck ack : acks) {
-            if (!EventTypes.HOLD.equals(ack.type())) {
-                continue;
-            }
-            LocationTally tally = locations.get(ack.key());
-            if (tally == null) {
-                continue;
-            }
-            if (tally.partition >= 0 && tally.partition != ack.partition()) {
-                throw new IllegalStateException("Events for pickup location " + ack.key() + " landed on partitions "
-                        + tally.partition + " and " + ack.partition() + "; did the entries topic's partition count change during the run?");
-            }
-            tally.partition = ack.partition();
-            tally.firstOffset = Math.min(tally.firstOffset, ack.offset());
-            tally.lastOffset = Math.max(tally.lastOffset, ack.offset());
-            tally.acknowledged++;
-        }
-    }
-
-    /** One end-of-location marker per location, once every event of the run is acknowledged. */
+    /**
+     * One end-of-location marker per location. The route sends them only after every event of
+     * the run was acknowledged (each batched send completes only when all its records are).
+     */
     public List<OutboundRecord> locationMarkers() {
         if (!exhausted) {
             throw new IllegalStateException("the harvest has not reached the last page yet");
         }
+        eventsPublished = events;
         List<OutboundRecord> markers = new ArrayList<>(locations.size());
         locations.forEach((code, tally) -> {
             long count = tally.ready + tally.inTransit;
-            if (tally.acknowledged != count) {
-                throw new IllegalStateException("Pickup location " + code + " has " + count + " events but "
-                        + tally.acknowledged + " broker acknowledgements; its end marker cannot be sent");
-            }
             LocationEnd end = new LocationEnd(EventTypes.LOCATION_END, EventTypes.SCHEMA_VERSION, runId,
                     HoldEvent.SOURCE_SIERRA, code, tally.name, tally.ready, tally.inTransit, count, locations.size(),
-                    tally.firstOffset, tally.lastOffset, startedAt.toString(), harvestCompletedAt.toString());
+                    startOffsets, startedAt.toString(), harvestCompletedAt.toString());
             markers.add(OutboundRecord.of(code, EventTypes.LOCATION_END, Json.toBytes(end)));
         });
         return markers;
@@ -346,7 +325,7 @@ public final class HarvestRun implements AutoCloseable {
         Instant now = clock.instant();
         String reason = reason(cause);
         LOG.error("Harvest {} FAILED after {} pages ({} holds scanned, {} events published): {}",
-                runId, pages, n(holdsScanned), n(events), reason);
+                runId, pages, n(holdsScanned), n(eventsPublished), reason);
         return new RunEvent(EventTypes.RUN_FAILED, EventTypes.SCHEMA_VERSION, runId, trigger, startedAt.toString(),
                 now.toString(), Duration.between(startedAt, now).toMillis(), pages, holdsScanned, events, duplicates,
                 rejected, null, reason);

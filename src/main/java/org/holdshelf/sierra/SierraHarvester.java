@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,7 +16,7 @@ import org.holdshelf.events.Json;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.events.RunIds;
 import org.holdshelf.kafka.OutboundRecord;
-import org.holdshelf.kafka.RecordAck;
+import org.holdshelf.kafka.EndOffsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,30 +35,38 @@ public class SierraHarvester {
     private final String deadLetterTopic;
     private final Duration progressInterval;
     private final HarvestRun.Batching batching;
+    private final EndOffsets endOffsets;
+    private final String entriesTopic;
     private final Clock clock;
     private final AtomicReference<HarvestRun> running = new AtomicReference<>();
     private volatile CompletableFuture<RunEvent> lastOutcome = new CompletableFuture<>();
 
     public SierraHarvester(SierraClient sierra, HoldEnricher enricher, SierraSettings settings, String deadLetterTopic,
-                           Duration progressInterval, HarvestRun.Batching batching, Clock clock) {
+                           Duration progressInterval, HarvestRun.Batching batching, EndOffsets endOffsets,
+                           String entriesTopic, Clock clock) {
         this.sierra = sierra;
         this.enricher = enricher;
         this.settings = settings;
         this.deadLetterTopic = deadLetterTopic;
         this.progressInterval = progressInterval;
         this.batching = batching;
+        this.endOffsets = endOffsets;
+        this.entriesTopic = entriesTopic;
         this.clock = clock;
     }
 
     /** Starts a run; throws {@link HarvestAlreadyRunningException} if one is in progress. */
-    public HarvestRun start(String trigger) {
-        Instant now = clock.instant();
-        HarvestRun run = new HarvestRun(RunIds.newRunId(now), trigger == null || trigger.isBlank() ? "manual" : trigger,
-                now, sierra, enricher, settings, deadLetterTopic, progressInterval, batching, clock);
-        if (!running.compareAndSet(null, run)) {
-            run.close();
-            throw new HarvestAlreadyRunningException(running.get().runId());
+    public synchronized HarvestRun start(String trigger) {
+        HarvestRun current = running.get();
+        if (current != null) {
+            throw new HarvestAlreadyRunningException(current.runId());
         }
+        Instant now = clock.instant();
+        // every event of this run will lie after these offsets: consumers replay from them
+        Map<Integer, Long> startOffsets = endOffsets.of(entriesTopic);
+        HarvestRun run = new HarvestRun(RunIds.newRunId(now), trigger == null || trigger.isBlank() ? "manual" : trigger,
+                now, sierra, enricher, settings, deadLetterTopic, progressInterval, batching, startOffsets, clock);
+        running.set(run);
         lastOutcome = new CompletableFuture<>();
         LOG.info("Harvest {} started (trigger: {}, {} holds a page, {} page(s) at a time, Sierra {})",
                 run.runId(), run.trigger(), settings.pageSize(), settings.pageConcurrency(), settings.baseUrl());
@@ -74,10 +83,6 @@ public class SierraHarvester {
 
     public List<OutboundRecord> nextBatch(HarvestRun run) {
         return run.nextBatch();
-    }
-
-    public void acknowledged(HarvestRun run, List<RecordAck> acks) {
-        run.acknowledged(acks);
     }
 
     public List<OutboundRecord> locationMarkers(HarvestRun run) {

@@ -39,9 +39,9 @@ class PullListServiceTest {
 
     @BeforeEach
     void setUp() {
-        HoldEventSource source = (partition, first, last, sink) -> {
+        HoldEventSource source = (partition, from, to, sink) -> {
             replays.incrementAndGet();
-            for (long o = first; o <= last; o++) {
+            for (long o = from; o < to; o++) {
                 Object[] r = records.get((int) o);
                 sink.accept(o, (String) r[0], (byte[]) r[1]);
             }
@@ -56,9 +56,16 @@ class PullListServiceTest {
         return records.size() - 1;
     }
 
-    private byte[] marker(String run, String location, long ready, long inTransit, int locations, long first, long last) {
+    /** A marker of a run that started at offset {@code runStart} of partition 0. */
+    private byte[] marker(String run, String location, long ready, long inTransit, int locations, long runStart) {
         return Json.toBytes(new LocationEnd(EventTypes.LOCATION_END, 1, run, "sierra", location, location + " Branch",
-                ready, inTransit, ready + inTransit, locations, first, last, "2026-11-23T03:00:00Z", "2026-11-23T03:01:00Z"));
+                ready, inTransit, ready + inTransit, locations, java.util.Map.of(0, runStart),
+                "2026-11-23T03:00:00Z", "2026-11-23T03:01:00Z"));
+    }
+
+    /** The offset the next record (the marker) gets. */
+    private long next() {
+        return records.size();
     }
 
     @Test
@@ -70,7 +77,7 @@ class PullListServiceTest {
         add(RUN, "mo", "5", HoldState.READY, "200", "2026-11-26T10:00:00Z", "newer pickup first");
         long last = add(RUN, "mo", "6", HoldState.READY, "200", "2026-11-26T10:00:00Z", "tie keeps Sierra order");
 
-        service.completeLocation(marker(RUN, "mo", 4, 1, 2, first, last), 0);
+        service.completeLocation(marker(RUN, "mo", 4, 1, 2, first), 0, next());
 
         Path runDir = reports.resolve("2026-11-22").resolve(RUN);
         assertThat(Files.readString(runDir.resolve("mo.csv"))).isEqualTo(
@@ -84,7 +91,7 @@ class PullListServiceTest {
         assertThat(runDir.resolve("manifest.json")).as("one of two locations done: run not complete").doesNotExist();
         assertThat(service.latestRunPath()).isEmpty();
 
-        service.completeLocation(marker(RUN, "ha", 1, 0, 2, 1, 1), 0);
+        service.completeLocation(marker(RUN, "ha", 1, 0, 2, 1), 0, next());
 
         Manifest manifest = service.manifest(RUN).orElseThrow();
         assertThat(manifest.locations()).isEqualTo(2);
@@ -105,12 +112,21 @@ class PullListServiceTest {
         long first = add(RUN, "mo", "1", HoldState.READY, "200", "2026-11-25T03:30:00Z", "t");
         long last = add(RUN, "mo", "2", HoldState.READY, "201", "2026-11-25T03:30:00Z", "t");
 
-        assertThatThrownBy(() -> service.completeLocation(marker(RUN, "mo", 3, 0, 1, first, last), 4))
+        assertThatThrownBy(() -> service.completeLocation(marker(RUN, "mo", 3, 0, 1, first), 0, next()))
                 .isInstanceOf(PullListException.class)
-                .hasMessage("Pull list mo of run " + RUN + ": replayed 2 ready and 0 in-transit holds from partition 4 "
+                .hasMessage("Pull list mo of run " + RUN + ": replayed 2 ready and 0 in-transit holds from partition 0 "
                         + "offsets 0..1, but the end marker announces 3 and 0; no file written");
         assertThat(reports.resolve("2026-11-22").resolve(RUN).resolve("mo.csv")).doesNotExist();
         assertThat(service.latestRunPath()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAMarkerFromAPartitionTheRunDidNotKnow() {
+        long first = add(RUN, "mo", "1", HoldState.READY, "200", "2026-11-25T03:30:00Z", "t");
+
+        assertThatThrownBy(() -> service.completeLocation(marker(RUN, "mo", 1, 0, 1, first), 7, next()))
+                .isInstanceOf(PullListException.class)
+                .hasMessageContaining("arrived on partition 7, which the run did not know when it started");
     }
 
     @Test
@@ -119,7 +135,7 @@ class PullListServiceTest {
         add(RUN, "mo", "2", HoldState.READY, "200", "2026-11-25T03:30:00Z", "this run");
         long last = add(RUN, "ha", "3", HoldState.READY, "200", "2026-11-25T03:30:00Z", "other location");
 
-        service.completeLocation(marker(RUN, "mo", 1, 0, 1, first, last), 0);
+        service.completeLocation(marker(RUN, "mo", 1, 0, 1, first), 0, next());
 
         assertThat(Files.readAllLines(reports.resolve("2026-11-22").resolve(RUN).resolve("mo.csv"), StandardCharsets.UTF_8))
                 .hasSize(2).last().asString().contains("this run");
@@ -128,12 +144,13 @@ class PullListServiceTest {
     @Test
     void shouldTreatARedeliveredMarkerAsDoneWithoutReplayingAgain() throws Exception {
         long only = add(RUN, "mo", "1", HoldState.READY, "200", "2026-11-25T03:30:00Z", "t");
-        byte[] marker = marker(RUN, "mo", 1, 0, 1, only, only);
-        service.completeLocation(marker, 0);
+        byte[] marker = marker(RUN, "mo", 1, 0, 1, only);
+        long markerOffset = next();
+        service.completeLocation(marker, 0, markerOffset);
         Path file = reports.resolve("2026-11-22").resolve(RUN).resolve("mo.csv");
         String before = Files.readString(file);
 
-        service.completeLocation(marker, 0);
+        service.completeLocation(marker, 0, markerOffset);
 
         assertThat(replays).hasValue(1);
         assertThat(Files.readString(file)).isEqualTo(before);
@@ -145,8 +162,8 @@ class PullListServiceTest {
         long a = add(newer, "mo", "1", HoldState.READY, "200", "2026-11-25T03:30:00Z", "t");
         long b = add(RUN, "mo", "1", HoldState.READY, "200", "2026-11-25T03:30:00Z", "t");
 
-        service.completeLocation(marker(newer, "mo", 1, 0, 1, a, a), 0);
-        service.completeLocation(marker(RUN, "mo", 1, 0, 1, b, b), 0);
+        service.completeLocation(marker(newer, "mo", 1, 0, 1, a), 0, next());
+        service.completeLocation(marker(RUN, "mo", 1, 0, 1, b), 0, next());
 
         assertThat(service.manifest(RUN)).isPresent();
         assertThat(service.latestRunPath()).hasValue("2026-11-23/" + newer);

@@ -104,7 +104,8 @@ class PullListsIT {
 
     @Test
     void shouldLeaveNoCompletedFilesForAFailedHarvestAndKeepLatest() throws Exception {
-        try (PipelineHarness h = harness("failed", 8_000, reports)) {
+        // small batches, so the failing run has published events before it fails
+        try (PipelineHarness h = harness("failed", 8_000, reports).set("holdshelf.harvest.batch-events", "300")) {
             Holdshelf app = h.start();
             RunEvent good = app.harvestNow("first");
             Path goodDir = awaitRun(app, good);

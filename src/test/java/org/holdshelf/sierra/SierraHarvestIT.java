@@ -54,6 +54,8 @@ class SierraHarvestIT {
             assertThat(run.type()).isEqualTo(EventTypes.RUN_COMPLETED);
             Map<String, HoldEvent> expected = Expected.holdEvents(h.data(), run.runId());
             Map<String, HoldEvent> actual = published(h);
+            long firstEventOffset = h.records("entries", EventTypes.HOLD).stream().mapToLong(ConsumerRecord::offset).min().orElseThrow();
+            assertThat(firstEventOffset).isZero();
             assertThat(actual).hasSize(expected.size());
             assertThat(actual).containsExactlyInAnyOrderEntriesOf(expected);
             assertThat(expected.values()).as("the data set exercises every kind of hold")
@@ -71,7 +73,9 @@ class SierraHarvestIT {
                 assertThat(m.key()).isEqualTo(end.pickupLocationCode());
                 assertThat(end.count()).isEqualTo(perLocation.get(end.pickupLocationCode()));
                 assertThat(end.locationsInRun()).isEqualTo(perLocation.size());
-                assertThat(end.lastOffset()).isLessThan(m.offset()).isGreaterThanOrEqualTo(end.firstOffset());
+                assertThat(end.runStartOffsets()).as("the run's start on every partition").hasSize(6)
+                        .containsKey(m.partition());
+                assertThat(end.runStartOffsets().get(m.partition())).isLessThan(m.offset());
             }
 
             List<RunEvent> lifecycle = h.records("runs", EventTypes.RUN_STARTED).stream()
@@ -127,7 +131,8 @@ class SierraHarvestIT {
             RunEvent outcome = run.join();
             assertThat(outcome.type()).isEqualTo(EventTypes.RUN_COMPLETED);
             assertThat(published(h)).containsExactlyInAnyOrderEntriesOf(Expected.holdEvents(h.data(), outcome.runId()));
-            assertThat(h.sierra().stats().unauthorized()).as("one rejected call").isEqualTo(1);
+            // a page and a lookup may both be in flight with the revoked token: each is rejected once
+            assertThat(h.sierra().stats().unauthorized()).as("rejected calls").isBetween(1L, 2L);
             assertThat(h.sierra().stats().tokensIssued()).as("one new token, then on as before").isEqualTo(2);
         }
     }
