@@ -13,10 +13,12 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.holdshelf.alma.ScanIn;
 import org.holdshelf.config.HoldshelfConfig;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.kafka.AdminEndOffsets;
 import org.holdshelf.kafka.DeadLetters;
+import org.holdshelf.kafka.KafkaBatches;
 import org.holdshelf.kafka.EmbeddedKafkaBroker;
 import org.holdshelf.kafka.KafkaClients;
 import org.holdshelf.kafka.KafkaRangeReader;
@@ -98,6 +100,12 @@ public final class Holdshelf implements AutoCloseable {
             main.bind("kafkaRecords", new KafkaRecords());
             main.bind("deadLetters", new DeadLetters(clock));
             main.bind("pullLists", pullLists);
+            main.bind("kafkaBatches", new KafkaBatches());
+            ScanIn scanIn = ScanIn.create(config, zone, () -> KafkaClients.connection(camelMain.get().getCamelContext()), clock);
+            if (scanIn != null) {
+                resources.add(scanIn);
+                main.bind("scanInBatches", scanIn.batches());
+            }
             HoldshelfConfig finalConfig = config;
             main.addMainListener(new MainListenerSupport() {
                 @Override

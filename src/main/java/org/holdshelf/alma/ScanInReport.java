@@ -1,7 +1,6 @@
 package org.holdshelf.alma;
 
 import java.io.BufferedWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -15,11 +14,13 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 import org.holdshelf.events.RunIds;
 import org.holdshelf.reports.AtomicFiles;
 import org.holdshelf.reports.CsvWriter;
+import org.holdshelf.reports.FileNames;
+import org.holdshelf.reports.Manifest;
+import org.holdshelf.reports.RunManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +105,21 @@ public final class ScanInReport {
         }
         Path report = runDir.resolve(FILE_NAME);
         AtomicFiles.write(report, out -> joinParts(out, parts));
+        RunManifest.addEntry(runDir, new Manifest.FileEntry(FILE_NAME, null, null, "scan-in", rowCount(parts)));
         LOG.info("Scan-in report of run {} complete: {} locations in {}", runId, parts.size(), report);
+    }
+
+    /** Rows in the parts (each part is a header and its rows). */
+    private static long rowCount(List<Path> parts) {
+        long rows = 0;
+        for (Path part : parts) {
+            try {
+                rows += CsvWriter.countRecords(Files.readAllBytes(part)) - 1;
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + part, e);
+            }
+        }
+        return rows;
     }
 
     /** {@code <reports dir>/<run date>/<run id>}, the layout of the pull lists. */
@@ -169,31 +184,11 @@ public final class ScanInReport {
      * {@code %XX}, so no code can climb out of the directory or collide with another.
      */
     static String partFileName(String locationCode) {
-        StringBuilder name = new StringBuilder();
-        for (byte b : locationCode.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xFF);
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-                name.append(c);
-            } else {
-                name.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xFF));
-            }
-        }
-        return name.append(PART_SUFFIX).toString();
+        return FileNames.safe(locationCode) + PART_SUFFIX;
     }
 
     static String locationOf(String partFileName) {
-        String name = partFileName.substring(0, partFileName.length() - PART_SUFFIX.length());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '%' && i + 2 < name.length()) {
-                bytes.write(Integer.parseInt(name.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                bytes.write(c);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return FileNames.original(partFileName.substring(0, partFileName.length() - PART_SUFFIX.length()));
     }
 
     private static String text(String value) {

@@ -140,6 +140,11 @@ public final class ScanInService implements AutoCloseable {
         Optional<ScanState> previous = store.get(barcode);
         int attempts = previous.map(ScanState::attempts).orElse(0);
         ScanStatus status = previous.map(ScanState::status).orElse(null);
+        if (previous.isPresent() && decidedInThisRun(previous.get(), hold)) {
+            // the same hold of the same run again (a batch redelivered after a restart): same answer, no call
+            ScanState done = previous.get();
+            return outcome(hold, done.lastOutcome(), done.lastErrorCode(), done.lastMessage(), attempts);
+        }
         if (status == ScanStatus.SCANNED) {
             return outcome(hold, Outcome.ALREADY_SCANNED, null, "already scanned in by run " + previous.get().lastRunId(), attempts);
         }
@@ -162,7 +167,7 @@ public final class ScanInService implements AutoCloseable {
             if (!lookup.isFound()) {
                 AlmaError error = lookup.notFound();
                 if (!dryRun) {
-                    record(hold, ScanStatus.FAILED, attempts + 1, Outcome.NOT_FOUND, error.errorMessage());
+                    record(hold, ScanStatus.FAILED, attempts + 1, Outcome.NOT_FOUND, error.errorCode(), error.errorMessage());
                 }
                 return outcome(hold, Outcome.NOT_FOUND, error.errorCode(), error.errorMessage(), dryRun ? attempts : attempts + 1);
             }
@@ -213,7 +218,7 @@ public final class ScanInService implements AutoCloseable {
     private ScanOutcome almaError(HoldEvent hold, AlmaApiException e, ScanStatus status, int attempts, String message) {
         LOG.warn("Alma scan-in of item {} (hold {}, run {}) failed: {}", hold.itemBarcode(), hold.holdId(), hold.runId(), message);
         if (!settings.dryRun()) {
-            record(hold, status, attempts, Outcome.ALMA_ERROR, message);
+            record(hold, status, attempts, Outcome.ALMA_ERROR, e.errorCode(), message);
         }
         return outcome(hold, Outcome.ALMA_ERROR, e.errorCode(), message, attempts);
     }
@@ -267,8 +272,20 @@ public final class ScanInService implements AutoCloseable {
         return "Alma scan-in paused until " + PAUSE_END.format(pausedUntil.atZone(zone)) + ": " + pauseReason;
     }
 
+    /** A final answer (scanned, or a counted failure) was already given to this very hold of this run. */
+    private static boolean decidedInThisRun(ScanState state, HoldEvent hold) {
+        return hold.runId() != null && hold.runId().equals(state.lastRunId()) && hold.holdId() != null
+                && hold.holdId().equals(state.lastHoldId()) && state.lastOutcome() != null
+                && (state.status() == ScanStatus.SCANNED || state.status() == ScanStatus.FAILED);
+    }
+
     private void record(HoldEvent hold, ScanStatus status, int attempts, Outcome outcome, String message) {
-        store.put(new ScanState(hold.itemBarcode(), status, attempts, hold.runId(), outcome, message, clock.instant()));
+        record(hold, status, attempts, outcome, null, message);
+    }
+
+    private void record(HoldEvent hold, ScanStatus status, int attempts, Outcome outcome, String errorCode, String message) {
+        store.put(new ScanState(hold.itemBarcode(), status, attempts, hold.runId(), hold.holdId(), outcome, errorCode, message,
+                clock.instant()));
     }
 
     private ScanOutcome outcome(HoldEvent hold, Outcome outcome, String almaErrorCode, String message, int attempt) {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the pipeline's topics when they do not exist (never alters existing ones: in
- * production the cluster's owners may have tuned them). {@code holdshelf.patrons} is compacted.
+ * production the cluster's owners may have tuned them). {@code holdshelf.patrons} and the
+ * scan-in state topic are compacted.
  */
 public final class TopicAdmin {
 
@@ -28,7 +29,10 @@ public final class TopicAdmin {
     /** Topic settings keys, their defaults in application.properties. */
     public static final List<String> TOPIC_KEYS = List.of(
             "holdshelf.topic.entries", "holdshelf.topic.runs", "holdshelf.topic.scanin",
-            "holdshelf.topic.notices", "holdshelf.topic.patrons", "holdshelf.topic.dlq");
+            "holdshelf.topic.notices", "holdshelf.topic.patrons", "holdshelf.topic.dlq", "holdshelf.topic.scanin-state");
+
+    /** Topics that keep the latest record per key (directories and state), not a history. */
+    private static final List<String> COMPACTED_KEYS = List.of("holdshelf.topic.patrons", "holdshelf.topic.scanin-state");
 
     private TopicAdmin() {
     }
@@ -36,12 +40,13 @@ public final class TopicAdmin {
     public static void ensureTopics(HoldshelfConfig config, Properties clientProperties) {
         int partitions = config.intValue("holdshelf.kafka.partitions");
         short replication = (short) config.intValue("holdshelf.kafka.replication-factor");
-        String compacted = config.require("holdshelf.topic.patrons");
+        Set<String> compacted = new java.util.HashSet<>();
+        COMPACTED_KEYS.forEach(k -> compacted.add(config.require(k)));
         List<NewTopic> wanted = new ArrayList<>();
         for (String key : TOPIC_KEYS) {
             String name = config.require(key);
             NewTopic topic = new NewTopic(name, name.equals(config.require("holdshelf.topic.runs")) ? 1 : partitions, replication);
-            if (name.equals(compacted)) {
+            if (compacted.contains(name)) {
                 topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             }
             wanted.add(topic);

@@ -67,4 +67,20 @@ public final class CsvWriter {
         }
         return false;
     }
+
+    /** The number of records in CSV this class wrote: CRLF line ends outside quoted cells. */
+    public static long countRecords(byte[] csv) {
+        long records = 0;
+        boolean quoted = false;
+        for (int i = 0; i < csv.length; i++) {
+            byte b = csv[i];
+            if (b == '"') {
+                quoted = !quoted;
+            } else if (!quoted && b == '\r' && i + 1 < csv.length && csv[i + 1] == '\n') {
+                records++;
+                i++;
+            }
+        }
+        return records;
+    }
 }

@@ -169,8 +169,11 @@ public class PullListService {
         if (done.size() < marker.locationsInRun()) {
             return;
         }
-        Manifest manifest = manifest(marker, done);
-        AtomicFiles.write(manifestFile, out -> out.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest)));
+        Optional<Manifest> written = RunManifest.create(runDir, () -> manifest(marker, done));
+        if (written.isEmpty()) {
+            return; // another instance completed the run at the same moment
+        }
+        Manifest manifest = written.get();
         moveLatest(marker.runId(), reportsDir.relativize(runDir));
         LOG.info("Run {} pull lists complete: {} locations, {} ready and {} in-transit holds in {} files, {} after the run started",
                 marker.runId(), manifest.locations(), manifest.readyHolds(), manifest.inTransitHolds(), manifest.files().size(),

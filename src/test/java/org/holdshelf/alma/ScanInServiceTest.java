@@ -117,6 +117,22 @@ class ScanInServiceTest {
     }
 
     @Test
+    void shouldAnswerARedeliveredBatchOfTheSameRunWithTheSameOutcomesWithoutCallingAlma() {
+        ScanInService service = service(Map.of());
+        List<HoldEvent> holds = batch("20261123T150000Z-0001");
+        List<ScanOutcome> first = service.scanIn(holds);
+        long calls = alma.stats().acceptedCalls();
+
+        // the consumer died before committing: the same records arrive again
+        List<ScanOutcome> again = service.scanIn(holds);
+
+        assertThat(again).extracting(ScanOutcome::outcome, ScanOutcome::almaErrorCode, ScanOutcome::message, ScanOutcome::attempt)
+                .containsExactlyElementsOf(first.stream().map(o -> org.assertj.core.groups.Tuple.tuple(
+                        o.outcome(), o.almaErrorCode(), o.message(), o.attempt())).toList());
+        assertThat(alma.stats().acceptedCalls()).as("no call for a decided hold").isEqualTo(calls);
+    }
+
+    @Test
     void shouldScanAnItemWithTwoHoldsInOneBatchOnce() {
         String runId = "20261123T150000Z-0001";
         List<ScanOutcome> outcomes = service(Map.of()).scanIn(List.of(
@@ -228,7 +244,7 @@ class ScanInServiceTest {
         String notScannedBeforeCrash = KNOWN.get(1);
         direct.scanIn(direct.lookup(scannedBeforeCrash).ids(), "MAIN", "DEFAULT_CIRC_DESK");
         for (String barcode : List.of(scannedBeforeCrash, notScannedBeforeCrash)) {
-            store.put(new ScanState(barcode, ScanStatus.IN_FLIGHT, 0, "20261123T143000Z-dead", null, "scan-in started",
+            store.put(new ScanState(barcode, ScanStatus.IN_FLIGHT, 0, "20261123T143000Z-dead", "h-dead", null, null, "scan-in started",
                     clock.instant()));
         }
 

@@ -35,8 +35,8 @@ class KafkaScanStateStoreTest {
     }
 
     private static ScanState state(String barcode, ScanStatus status, int attempts, String runId) {
-        return new ScanState(barcode, status, attempts, runId, status == ScanStatus.SCANNED ? ScanOutcome.Outcome.SCANNED
-                : ScanOutcome.Outcome.NOT_FOUND, "message of " + runId, AT);
+        return new ScanState(barcode, status, attempts, runId, "hold-of-" + barcode, status == ScanStatus.SCANNED ? ScanOutcome.Outcome.SCANNED
+                : ScanOutcome.Outcome.NOT_FOUND, status == ScanStatus.SCANNED ? null : "401689", "message of " + runId, AT);
     }
 
     @Test

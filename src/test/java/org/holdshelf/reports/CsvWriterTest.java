@@ -27,4 +27,15 @@ class CsvWriterTest {
         assertThat(out.toString()).isEqualTo("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",'+1 Strategy,'-30- memoir,'@home,"
                 + "'\tTabbed,\"'\rCR\",safe = later,a-b\r\n");
     }
+
+    @Test
+    void shouldCountRecordsNotLines() throws Exception {
+        StringWriter out = new StringWriter();
+        CsvWriter csv = new CsvWriter(out);
+        csv.writeRow(List.of("header", "b"));
+        csv.writeRow(List.of("a message\r\nwith a line break", "and \"quotes\""));
+        csv.writeRow(List.of("plain", "row"));
+
+        assertThat(CsvWriter.countRecords(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(3);
+    }
 }

@@ -1,0 +1,84 @@
+package org.holdshelf.alma;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.holdshelf.events.DeadLetter;
+import org.holdshelf.events.EventTypes;
+import org.holdshelf.events.HoldEvent;
+import org.holdshelf.events.HoldState;
+import org.holdshelf.events.Json;
+import org.holdshelf.events.LocationEnd;
+import org.holdshelf.kafka.InboundRecord;
+import org.holdshelf.kafka.OutboundRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One polled batch of {@code holdshelf.entries} through the scan-in: its in-transit holds are
+ * scanned in (concurrently, paced), their outcomes recorded for the run's report, the locations
+ * whose end markers are in the batch completed in the report, and the outcomes returned for
+ * {@code holdshelf.scanin}. A location's holds always precede its marker on the same partition,
+ * so by the time a marker is handled every outcome of its location is recorded.
+ *
+ * <p>A record that cannot be read becomes a dead letter; the rest of the batch goes on.
+ */
+public class ScanInBatches {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScanInBatches.class);
+
+    private final Supplier<ScanInService> service;
+    private final ScanInReport report;
+    private final ScanInOutcomeLog outcomes;
+    private final String deadLetterTopic;
+    private final Clock clock;
+
+    public ScanInBatches(Supplier<ScanInService> service, ScanInReport report, String deadLetterTopic, Clock clock) {
+        this.service = service;
+        this.report = report;
+        this.outcomes = new ScanInOutcomeLog(report::runDir);
+        this.deadLetterTopic = deadLetterTopic;
+        this.clock = clock;
+    }
+
+    public List<OutboundRecord> process(List<InboundRecord> batch) {
+        List<OutboundRecord> out = new ArrayList<>();
+        List<HoldEvent> inTransit = new ArrayList<>();
+        List<LocationEnd> markers = new ArrayList<>();
+        for (InboundRecord r : batch) {
+            try {
+                if (EventTypes.HOLD.equals(r.type())) {
+                    HoldEvent hold = Json.read(r.value(), HoldEvent.class);
+                    if (hold.state() == HoldState.IN_TRANSIT) {
+                        inTransit.add(hold);
+                    }
+                } else if (EventTypes.LOCATION_END.equals(r.type())) {
+                    markers.add(Json.read(r.value(), LocationEnd.class));
+                }
+            } catch (IllegalArgumentException e) {
+                out.add(deadLetter(r, e.getMessage()));
+            }
+        }
+        List<ScanOutcome> results = inTransit.isEmpty() ? List.of() : service.get().scanIn(inTransit);
+        outcomes.append(results);
+        for (LocationEnd marker : markers) {
+            report.completeLocation(marker.runId(), marker.pickupLocationCode(),
+                    outcomes.read(marker.runId(), marker.pickupLocationCode()), marker.locationsInRun());
+        }
+        for (ScanOutcome o : results) {
+            out.add(OutboundRecord.of(o.kafkaKey(), EventTypes.SCAN_IN, Json.toBytes(o)));
+        }
+        return out;
+    }
+
+    private OutboundRecord deadLetter(InboundRecord r, String problem) {
+        LOG.error("Scan-in cannot read {}/{}@{}: {}", r.topic(), r.partition(), r.offset(), problem);
+        DeadLetter letter = new DeadLetter(EventTypes.DEAD_LETTER, EventTypes.SCHEMA_VERSION, clock.instant().toString(),
+                "scan-in", null, "UNREADABLE_RECORD", "Scan-in cannot read the record: " + problem, r.topic(),
+                r.partition(), r.offset(), r.key(), r.value() == null ? null : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+        return new OutboundRecord(deadLetterTopic, r.key() == null ? r.topic() + "-" + r.partition() + "-" + r.offset() : r.key(),
+                EventTypes.DEAD_LETTER, Json.toBytes(letter));
+    }
+}
