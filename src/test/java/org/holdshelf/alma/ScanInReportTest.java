@@ -77,7 +77,7 @@ class ScanInReportTest {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
                     .as("the report is the only visible file").containsExactly("scan-in.csv");
         }
-        assertThat(runDir.resolve(".manifest-entries").resolve("scan-in%2Ecsv.json")).as("its manifest entry waits for the pull lists")
+        assertThat(runDir.resolve(".manifest-entries").resolve(org.holdshelf.reports.FileNames.safe("scan-in.csv") + ".json")).as("its manifest entry waits for the pull lists")
                 .exists();
     }
 
