@@ -47,15 +47,17 @@ public final class Holdshelf implements AutoCloseable {
     private final Main main;
     private final SierraHarvester harvester;
     private final PullListService pullLists;
+    private final ScanIn scanIn;
     private final List<AutoCloseable> resources;
     private volatile boolean closed;
 
     private Holdshelf(HoldshelfConfig config, Main main, SierraHarvester harvester, PullListService pullLists,
-                      List<AutoCloseable> resources) {
+                      ScanIn scanIn, List<AutoCloseable> resources) {
         this.config = config;
         this.main = main;
         this.harvester = harvester;
         this.pullLists = pullLists;
+        this.scanIn = scanIn;
         this.resources = resources;
     }
 
@@ -87,6 +89,11 @@ public final class Holdshelf implements AutoCloseable {
                             config.duration("holdshelf.harvest.batch-linger")), endOffsets,
                     config.require("holdshelf.topic.entries"), clock);
 
+            ScanIn scanIn = ScanIn.create(config, zone, () -> KafkaClients.connection(camelMain.get().getCamelContext()), clock);
+            if (scanIn == null) {
+                // a disabled capability's route is not loaded at all (it needs beans that do not exist)
+                config = excludeRoutes(config, "**/scan-in.camel.yaml");
+            }
             Main main = new Main();
             camelMain.set(main);
             KafkaRangeReader replay = new KafkaRangeReader(() -> KafkaClients.consumerBase(main.getCamelContext()),
@@ -101,7 +108,6 @@ public final class Holdshelf implements AutoCloseable {
             main.bind("deadLetters", new DeadLetters(clock));
             main.bind("pullLists", pullLists);
             main.bind("kafkaBatches", new KafkaBatches());
-            ScanIn scanIn = ScanIn.create(config, zone, () -> KafkaClients.connection(camelMain.get().getCamelContext()), clock);
             if (scanIn != null) {
                 resources.add(scanIn);
                 main.bind("scanInBatches", scanIn.batches());
@@ -119,7 +125,7 @@ public final class Holdshelf implements AutoCloseable {
             if (main.getCamelContext() == null || !main.getCamelContext().getStatus().isStarted()) {
                 throw new IllegalStateException("Camel did not start; see the log above");
             }
-            Holdshelf holdshelf = new Holdshelf(config, main, harvester, pullLists, resources);
+            Holdshelf holdshelf = new Holdshelf(config, main, harvester, pullLists, scanIn, resources);
             LOG.info("Holdshelf pipeline started: Kafka {}, Sierra {}, time zone {}",
                     config.require("camel.component.kafka.brokers"), sierraSettings.baseUrl(), zone);
             return holdshelf;
@@ -130,6 +136,11 @@ public final class Holdshelf implements AutoCloseable {
             closeAll(resources);
             throw new IllegalStateException("The pipeline could not start: " + e.getMessage(), e);
         }
+    }
+
+    private static HoldshelfConfig excludeRoutes(HoldshelfConfig config, String pattern) {
+        String key = "camel.main.routes-exclude-pattern";
+        return config.with(key, config.find(key).map(p -> p + "," + pattern).orElse(pattern));
     }
 
     /** Runs one harvest now (on the caller's thread) and returns its outcome event. */
@@ -160,6 +171,11 @@ public final class Holdshelf implements AutoCloseable {
 
     public PullListService pullLists() {
         return pullLists;
+    }
+
+    /** The scan-in capability, if {@code holdshelf.alma.enabled}. */
+    public java.util.Optional<ScanIn> scanIn() {
+        return java.util.Optional.ofNullable(scanIn);
     }
 
     public String kafkaBootstrapServers() {

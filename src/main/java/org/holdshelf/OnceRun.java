@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.holdshelf.alma.ScanIn;
+import org.holdshelf.alma.ScanOutcome;
 import org.holdshelf.config.ConfigurationException;
 import org.holdshelf.config.Durations;
 import org.holdshelf.config.HoldshelfConfig;
@@ -43,11 +45,21 @@ final class OnceRun {
                 if (manifest.isEmpty()) {
                     LOG.error("Run {}: the pull lists were not complete within {} (holdshelf.once.timeout)",
                             outcome.runId(), Durations.human(timeout));
-                    out.println(summary(outcome, manifest, app, Duration.ofNanos(System.nanoTime() - started)));
+                    out.println(summary(outcome, manifest, Optional.empty(), app, Duration.ofNanos(System.nanoTime() - started)));
                     return HoldshelfApplication.EXIT_RUN_FAILED;
                 }
             }
-            out.println(summary(outcome, manifest, app, Duration.ofNanos(System.nanoTime() - started)));
+            Optional<Map<ScanOutcome.Outcome, Long>> scanIn = Optional.empty();
+            if (app.scanIn().isPresent() && outcome.events() != null && outcome.events() > 0) {
+                scanIn = awaitScanIn(app.scanIn().get(), outcome.runId(), timeout);
+                if (scanIn.isEmpty()) {
+                    LOG.error("Run {}: the scan-in report was not complete within {} (holdshelf.once.timeout)",
+                            outcome.runId(), Durations.human(timeout));
+                    out.println(summary(outcome, manifest, scanIn, app, Duration.ofNanos(System.nanoTime() - started)));
+                    return HoldshelfApplication.EXIT_RUN_FAILED;
+                }
+            }
+            out.println(summary(outcome, manifest, scanIn, app, Duration.ofNanos(System.nanoTime() - started)));
             return HoldshelfApplication.EXIT_OK;
         } catch (ConfigurationException e) {
             LOG.error("Configuration problem: {}", e.getMessage());
@@ -72,7 +84,21 @@ final class OnceRun {
                 outcome.holdsScanned() == null ? 0 : outcome.holdsScanned());
     }
 
-    static String summary(RunEvent outcome, Optional<Manifest> manifest, Holdshelf app, Duration total) {
+    private static Optional<Map<ScanOutcome.Outcome, Long>> awaitScanIn(ScanIn scanIn, String runId, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Map<ScanOutcome.Outcome, Long>> counts = scanIn.outcomeCounts(runId);
+            if (counts.isPresent()) {
+                return counts;
+            }
+            Thread.sleep(200);
+        }
+        return Optional.empty();
+    }
+
+    static String summary(RunEvent outcome, Optional<Manifest> manifest, Optional<Map<ScanOutcome.Outcome, Long>> scanIn,
+                          Holdshelf app, Duration total) {
         StringBuilder s = new StringBuilder();
         long harvestMs = outcome.durationMs();
         double rate = harvestMs > 0 ? outcome.holdsScanned() * 1000.0 / harvestMs : 0;
@@ -97,6 +123,9 @@ final class OnceRun {
         manifest.ifPresent(m -> s.append(String.format(Locale.ROOT,
                 "  Pull lists     : %d files in %s (manifest.json; 'latest' points here), last file %s after the run started%n",
                 m.files().size(), app.pullLists().runDir(outcome.runId()), Durations.human(Duration.ofMillis(m.timings().runToLastFileMs())))));
+        scanIn.ifPresent(counts -> s.append(String.format(Locale.ROOT, "  Alma scan-in   : %s (scan-in.csv)%n",
+                counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                        .collect(java.util.stream.Collectors.joining(", ")))));
         return s.toString();
     }
 

@@ -47,6 +47,11 @@ public final class ScanIn implements AutoCloseable {
         return new ScanIn(settings, kafkaConnection, zone, clock, report, config.require("holdshelf.topic.dlq"));
     }
 
+    /** Outcome counts of a run, once its scan-in report is complete (empty until then). */
+    public java.util.Optional<java.util.Map<ScanOutcome.Outcome, Long>> outcomeCounts(String runId) {
+        return report.complete(runId) ? java.util.Optional.of(batches.outcomeCounts(runId)) : java.util.Optional.empty();
+    }
+
     public ScanInBatches batches() {
         return batches;
     }

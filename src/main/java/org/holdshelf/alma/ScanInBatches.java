@@ -73,6 +73,12 @@ public class ScanInBatches {
         return out;
     }
 
+    /** How many holds of the run ended with each outcome, from the recorded outcomes. */
+    java.util.Map<ScanOutcome.Outcome, Long> outcomeCounts(String runId) {
+        return outcomes.readRun(runId).stream().collect(java.util.stream.Collectors.groupingBy(ScanOutcome::outcome,
+                () -> new java.util.EnumMap<>(ScanOutcome.Outcome.class), java.util.stream.Collectors.counting()));
+    }
+
     private OutboundRecord deadLetter(InboundRecord r, String problem) {
         LOG.error("Scan-in cannot read {}/{}@{}: {}", r.topic(), r.partition(), r.offset(), problem);
         DeadLetter letter = new DeadLetter(EventTypes.DEAD_LETTER, EventTypes.SCHEMA_VERSION, clock.instant().toString(),

@@ -79,6 +79,24 @@ final class ScanInOutcomeLog {
         return new ArrayList<>(byHold.values());
     }
 
+    /** Every recorded outcome of a run, one per hold. */
+    List<ScanOutcome> readRun(String runId) {
+        Path dir = runDir.apply(runId).resolve(DIR);
+        List<ScanOutcome> all = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return all;
+        }
+        try (var files = Files.newDirectoryStream(dir, "*.jsonl")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                all.addAll(read(runId, FileNames.original(name.substring(0, name.length() - ".jsonl".length()))));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list scan-in outcomes in " + dir, e);
+        }
+        return all;
+    }
+
     private Path file(String runId, String locationCode) {
         return runDir.apply(runId).resolve(DIR).resolve(FileNames.safe(locationCode) + ".jsonl");
     }

@@ -122,6 +122,11 @@ public final class ScanInReport {
         return rows;
     }
 
+    /** True once the run's {@code scan-in.csv} is in place. */
+    public boolean complete(String runId) {
+        return Files.exists(runDir(runId).resolve(FILE_NAME));
+    }
+
     /** {@code <reports dir>/<run date>/<run id>}, the layout of the pull lists. */
     public Path runDir(String runId) {
         return reportsDir.resolve(RunIds.runDate(runId, zone).toString()).resolve(runId);

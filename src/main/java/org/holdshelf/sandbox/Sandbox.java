@@ -26,10 +26,12 @@ public final class Sandbox implements AutoCloseable {
 
     private final SierraSimulator sierra;
     private final AlmaSimulator alma;
+    private final String scanInEnabled;
 
-    private Sandbox(SierraSimulator sierra, AlmaSimulator alma) {
+    private Sandbox(SierraSimulator sierra, AlmaSimulator alma, String scanInEnabled) {
         this.sierra = sierra;
         this.alma = alma;
+        this.scanInEnabled = scanInEnabled;
     }
 
     public static Sandbox start(HoldshelfConfig config) {
@@ -45,7 +47,7 @@ public final class Sandbox implements AutoCloseable {
             alma.start(Integer.parseInt(config.get("holdshelf.sandbox.alma.port", "0")));
             LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known)",
                     sierra.baseUrl(), data.size(), data.seed(), alma.baseUrl(), known.size());
-            return new Sandbox(sierra, alma);
+            return new Sandbox(sierra, alma, config.get("holdshelf.sandbox.alma.enabled", "true"));
         } catch (RuntimeException e) {
             sierra.close();
             throw e;
@@ -53,7 +55,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** In-transit item barcodes of the data set, minus a deterministic share Alma does not know. */
-    static List<String> almaCatalogue(HoldsDataSet data, int unknownPercent) {
+    public static List<String> almaCatalogue(HoldsDataSet data, int unknownPercent) {
         List<String> known = new ArrayList<>();
         data.holds().filter(h -> h.isInTransit() && "i".equals(h.recordType()))
                 .forEach(h -> data.item(h.recordId()).ifPresent(item -> {
@@ -68,7 +70,7 @@ public final class Sandbox implements AutoCloseable {
     private static Map<String, String> withPrefix(Map<String, String> all, String prefix) {
         Map<String, String> selected = new LinkedHashMap<>();
         all.forEach((k, v) -> {
-            if (k.startsWith(prefix) && !k.equals(UNKNOWN_BARCODE_PERCENT)) {
+            if (k.startsWith(prefix) && !k.equals(UNKNOWN_BARCODE_PERCENT) && !k.equals("holdshelf.sandbox.alma.enabled")) {
                 selected.put(k, v);
             }
         });
@@ -84,6 +86,7 @@ public final class Sandbox implements AutoCloseable {
         c.put("holdshelf.alma.base-url", alma.baseUrl());
         c.put("holdshelf.alma.api-key", alma.settings().apiKey());
         c.put("holdshelf.alma.library", alma.settings().library());
+        c.put("holdshelf.alma.enabled", scanInEnabled);
         return c;
     }
 

@@ -20,6 +20,7 @@ import org.holdshelf.sandbox.sierra.SierraSimulator;
 public final class PipelineHarness implements AutoCloseable {
 
     private final SierraSimulator sierra;
+    private org.holdshelf.sandbox.alma.AlmaSimulator alma;
     private final Map<String, String> settings;
     private final String prefix;
     private Holdshelf holdshelf;
@@ -51,6 +52,24 @@ public final class PipelineHarness implements AutoCloseable {
         s.put("holdshelf.reports.group-id", prefix + "-pull-lists");
         s.put("holdshelf.alma.group-id", prefix + "-scan-in");
         return new PipelineHarness(sierra, s, prefix);
+    }
+
+    /** Starts an Alma simulator knowing the data set's in-transit barcodes but {@code unknownPercent}%, and enables scan-in. */
+    public PipelineHarness withAlma(org.holdshelf.sandbox.alma.AlmaSandboxSettings almaSettings, int unknownPercent) {
+        alma = new org.holdshelf.sandbox.alma.AlmaSimulator(almaSettings,
+                org.holdshelf.sandbox.Sandbox.almaCatalogue(sierra.dataSet(), unknownPercent));
+        alma.start(0);
+        settings.put("holdshelf.alma.enabled", "true");
+        settings.put("holdshelf.alma.base-url", alma.baseUrl());
+        settings.put("holdshelf.alma.api-key", almaSettings.apiKey());
+        settings.put("holdshelf.alma.library", almaSettings.library());
+        settings.put("holdshelf.alma.calls-per-second", String.valueOf(almaSettings.callsPerSecond()));
+        settings.put("holdshelf.alma.remaining-floor", "0");
+        return this;
+    }
+
+    public org.holdshelf.sandbox.alma.AlmaSimulator alma() {
+        return alma;
     }
 
     public PipelineHarness set(String key, String value) {
@@ -104,5 +123,8 @@ public final class PipelineHarness implements AutoCloseable {
     public void close() {
         stopPipeline();
         sierra.close();
+        if (alma != null) {
+            alma.close();
+        }
     }
 }
