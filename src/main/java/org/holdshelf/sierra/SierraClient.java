@@ -187,6 +187,10 @@ public class SierraClient {
             } catch (HttpTimeoutException e) {
                 failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " timed out after "
                         + settings.requestTimeout().toSeconds() + "s", e);
+            } catch (java.net.ConnectException e) {
+                failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " failed: cannot connect to "
+                        + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
             } catch (IOException e) {
                 failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " failed: "
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
