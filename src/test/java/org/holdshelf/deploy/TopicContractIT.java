@@ -1,0 +1,88 @@
+package org.holdshelf.deploy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.holdshelf.Holdshelf;
+import org.holdshelf.events.EventTypes;
+import org.holdshelf.events.RunEvent;
+import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
+import org.holdshelf.sandbox.sierra.FaultPlan;
+import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
+import org.holdshelf.testing.PipelineHarness;
+import org.holdshelf.testing.SharedKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every record the pipeline writes, on every topic, matches the JSON Schema that
+ * docs/asyncapi.yaml documents for its type: the document consumers read is the truth.
+ */
+class TopicContractIT {
+
+    private static final Map<String, String> SCHEMA_OF_TYPE = Map.of(
+            EventTypes.HOLD, "HoldEvent", EventTypes.LOCATION_END, "LocationEnd", EventTypes.RUN_STARTED, "RunEvent",
+            EventTypes.RUN_COMPLETED, "RunEvent", EventTypes.RUN_FAILED, "RunEvent", EventTypes.SCAN_IN, "ScanOutcome",
+            EventTypes.DEAD_LETTER, "DeadLetter");
+
+    @TempDir
+    Path reports;
+
+    @Test
+    void shouldWriteOnlyRecordsThatMatchTheDocumentedSchemas() throws Exception {
+        JsonNode asyncapi = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docs/asyncapi.yaml").toFile());
+        Map<String, JsonSchema> schemas = new HashMap<>();
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+        for (String name : Set.copyOf(SCHEMA_OF_TYPE.values())) {
+            ObjectNode root = asyncapi.deepCopy();
+            root.put("$ref", "#/components/schemas/" + name);
+            schemas.put(name, factory.getSchema(root));
+        }
+
+        JsonNode broken = new ObjectMapper().readTree("{\"type\":\"HOLD\",\"schemaVersion\":1,\"runId\":\"yesterday\","
+                + "\"source\":\"sierra\",\"state\":\"READY\",\"statusCode\":\"0\",\"patronId\":\"1\","
+                + "\"pickupLocationCode\":\"mo\",\"pickupByDate\":\"2026-11-27\",\"colour\":\"red\"}");
+        assertThat(schemas.get("HoldEvent").validate(broken)).as("the schemas do reject a bad record")
+                .extracting(ValidationMessage::getMessage).hasSizeGreaterThanOrEqualTo(5);
+
+        try (PipelineHarness h = PipelineHarness.create("contract", SierraSandboxSettings.builder().holds(6_000).build(), reports)
+                .withAlma(AlmaSandboxSettings.builder().callsPerSecond(100).build(), 10)) {
+            Holdshelf app = h.start();
+            RunEvent completed = app.harvestNow("contract");
+            await().atMost(Duration.ofSeconds(120)).until(() -> app.scanIn().orElseThrow().outcomeCounts(completed.runId()).isPresent());
+            h.sierra().setFaultPlan(FaultPlan.parse("malformed@1"));
+            assertThat(app.harvestNow("failing").type()).isEqualTo(EventTypes.RUN_FAILED);
+
+            Map<String, Integer> seen = new HashMap<>();
+            ObjectMapper json = new ObjectMapper();
+            for (String topic : List.of("entries", "runs", "scanin", "dlq")) {
+                for (ConsumerRecord<String, byte[]> r : SharedKafka.readAll(h.topic(topic))) {
+                    String type = new String(r.headers().lastHeader(EventTypes.HEADER).value(), StandardCharsets.UTF_8);
+                    JsonNode value = json.readTree(r.value());
+                    assertThat(value.path("type").asText()).as("header and type agree").isEqualTo(type);
+                    Set<ValidationMessage> problems = schemas.get(SCHEMA_OF_TYPE.get(type)).validate(value);
+                    assertThat(problems).as("%s on %s: %s", type, topic, value).isEmpty();
+                    seen.merge(type, 1, Integer::sum);
+                }
+            }
+            assertThat(seen).as("every record type was produced and checked").containsOnlyKeys(SCHEMA_OF_TYPE.keySet());
+        }
+    }
+}
