@@ -64,6 +64,9 @@ public final class Benchmarks {
             if (scenario.equals("latency") || scenario.equals("all")) {
                 bench.latency();
             }
+            if (scenario.equals("alma") || scenario.equals("all")) {
+                bench.alma();
+            }
         } catch (Exception | AssertionError e) {
             bench.out.add("\nFAILED: " + e);
             status = 1;
@@ -135,7 +138,7 @@ public final class Benchmarks {
             out.add(row("events per second (harvest)", String.format(Locale.ROOT, "%,.0f", eventsPerSecond)));
             out.add(row("raw KafkaProducer, same broker, same record size (best of 3)", String.format(Locale.ROOT, "%,.0f records/s", raw)));
             out.add(row("harvest events/s ÷ raw producer", String.format(Locale.ROOT, "%.2f (target ≥ 0.50)", eventsPerSecond / raw)));
-            out.add(row("peak heap used during the run", mib(heap.peakBytes())));
+            out.add(row("heap: most in use at any moment / most live after a GC", mib(heap.peakBytes()) + " / " + mib(heap.peakAfterGcBytes())));
         }
     }
 
@@ -223,7 +226,7 @@ public final class Benchmarks {
                 out.add(row("files", String.valueOf(manifest.files().size())));
                 out.add(row("harvest wall time", String.format(Locale.ROOT, "%.2f s", manifest.timings().harvestMs() / 1000.0)));
                 out.add(row("run start to last file renamed", String.format(Locale.ROOT, "%.2f s", manifest.timings().runToLastFileMs() / 1000.0)));
-                out.add(row("peak heap used during the run", mib(heap.peakBytes())));
+                out.add(row("heap: most in use at any moment / most live after a GC", mib(heap.peakBytes()) + " / " + mib(heap.peakAfterGcBytes())));
             }
         }
     }
@@ -251,6 +254,65 @@ public final class Benchmarks {
                 }
                 out.add(String.format(Locale.ROOT, "| %d | %.2f s | %d × %d ms%s = %.2f s | %+.1f%% | %.2f× |", concurrency, wall,
                         run.pages(), latency, concurrency > 1 ? " ÷ " + concurrency : "", floor, (wall / floor - 1) * 100, base / wall));
+            }
+        }
+    }
+
+    /**
+     * Alma scan-in of 1,000 in-transit barcodes through the pipeline (harvest, Kafka, scan-in route,
+     * state topic) against the Alma simulator at 150 ms latency and 25 calls/s, next to the seed's
+     * one-barcode-at-a-time loop against the same simulator settings.
+     */
+    private void alma() throws Exception {
+        int barcodes = 1_000;
+        long latencyMs = 150;
+        int limit = 25;
+        // an item-level in-transit hold with a barcode is about 1.2% of the generated holds
+        SierraSimulator sierra = new SierraSimulator(SierraSandboxSettings.fromProperties(Map.of(
+                "holdshelf.sandbox.sierra.holds", "84000", "holdshelf.sandbox.sierra.seed", "5")));
+        sierra.start(0);
+        List<String> known = org.holdshelf.sandbox.Sandbox.almaCatalogue(sierra.dataSet(), 0);
+        List<String> scanned = known.subList(0, Math.min(barcodes, known.size()));
+        var almaSettings = org.holdshelf.sandbox.alma.AlmaSandboxSettings.builder().callsPerSecond(limit)
+                .latency(Duration.ofMillis(latencyMs)).build();
+        out.add("\n## Alma scan-in: " + scanned.size() + " in-transit barcodes, Alma latency " + latencyMs + " ms, limit "
+                + limit + " calls/s");
+        out.add("| client | barcodes | calls | wall time | calls/s | 429 answers | lost scan-ins |\n|---|---|---|---|---|---|---|");
+        try (sierra; var alma = new org.holdshelf.sandbox.alma.AlmaSimulator(almaSettings, scanned)) {
+            alma.start(0);
+            Map<String, String> scanIn = Map.of("holdshelf.alma.enabled", "true", "holdshelf.alma.base-url", alma.baseUrl(),
+                    "holdshelf.alma.api-key", almaSettings.apiKey(), "holdshelf.alma.library", almaSettings.library(),
+                    "holdshelf.alma.calls-per-second", String.valueOf(limit), "holdshelf.alma.remaining-floor", "0",
+                    "holdshelf.topic.scanin-state", "bench" + (runs + 1) + ".scanin.state",
+                    "holdshelf.alma.group-id", "bench" + (runs + 1) + "-scan-in");
+            try (Holdshelf app = pipeline(sierra, false, scanIn)) {
+                RunEvent run = app.harvestNow("bench");
+                var scanner = app.scanIn().orElseThrow();
+                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                while (scanner.outcomeCounts(run.runId()).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                var counts = scanner.outcomeCounts(run.runId()).orElseThrow(() -> new AssertionError("scan-in not complete"));
+                var stats = alma.stats();
+                List<Instant> times = stats.acceptedCallTimes();
+                double seconds = Duration.between(times.get(0), times.get(times.size() - 1)).toMillis() / 1000.0;
+                // calls after the first, over the time from the first to the last: the pace held
+                double rate = (times.size() - 1) / seconds;
+                long lost = scanned.size() - stats.scansByBarcode().size();
+                long repeated = stats.scansByBarcode().values().stream().filter(n -> n > 1).count();
+                out.add(String.format(Locale.ROOT, "| pipeline (8 in flight, paced) | %,d | %,d | %.1f s | %.2f (%.1f%% of %d) | %d (%.2f%%) | %d (repeated: %d) |",
+                        counts.getOrDefault(org.holdshelf.alma.ScanOutcome.Outcome.SCANNED, 0L), stats.acceptedCalls(), seconds,
+                        rate, rate / limit * 100, limit, stats.perSecondRejections(),
+                        100.0 * stats.perSecondRejections() / Math.max(1, stats.requests()), lost, repeated));
+            }
+            // the seed's loop, on a fresh catalogue: a tenth of the barcodes (it needs ~0.45 s a barcode)
+            try (var seedAlma = new org.holdshelf.sandbox.alma.AlmaSimulator(almaSettings, scanned)) {
+                seedAlma.start(0);
+                var seed = SeedScanInLoop.run(seedAlma.baseUrl(), almaSettings.apiKey(), almaSettings.library(),
+                        scanned.subList(0, scanned.size() / 10));
+                out.add(String.format(Locale.ROOT, "| seed script loop (one at a time) | %,d | %,d | %.1f s (≈ %.0f s for %,d) | %.2f | %d | %d |",
+                        seed.barcodes(), seed.calls(), seed.seconds(), seed.seconds() * 10, scanned.size(),
+                        seed.callsPerSecond(), seed.throttled(), seed.lostScans()));
             }
         }
     }
