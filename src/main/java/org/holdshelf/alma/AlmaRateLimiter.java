@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
  * {@link #acquire()} reserves the next free slot (one every {@code (1 s + margin) / rate}) and waits
  * for it. The {@value #SAFETY_MARGIN_MILLIS} ms margin on the second absorbs the jitter between a
  * permit and the call's arrival at Alma (thread scheduling on a busy host, a GC pause), at a cost
- * of 1.5% of the rate. (30 ms cost 3% and met no 429 the 15 ms did not; bench/RESULTS.md has the
- * measurements.)
+ * of 1.5% of the rate. (30 ms cost 3% of the rate; 15 ms met no 429 either in the benchmarks,
+ * bench/RESULTS.md.)
  *
  * <p>Spacing alone can still bunch calls when threads wake late together (a GC pause, an
  * overloaded host): so a permit is also held back until the permit {@code callsPerSecond} places

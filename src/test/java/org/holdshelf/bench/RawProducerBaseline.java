@@ -13,9 +13,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The ceiling the pipeline is compared with: a plain KafkaProducer sending records of the same
- * size and keys as hold events, asynchronously, then flushing, with the pipeline's producer
- * settings (acks=all, idempotence) against the same broker.
+ * The ceiling the pipeline is compared with: a plain KafkaProducer sending records like hold
+ * events (same size, location keys, the holdshelf-type header), asynchronously, then flushing,
+ * with the pipeline's producer settings (acks=all, idempotence) against the same broker.
  */
 final class RawProducerBaseline {
 
@@ -44,15 +44,18 @@ final class RawProducerBaseline {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         byte[] value = new byte[recordBytes];
         java.util.Arrays.fill(value, (byte) 'x');
+        // the same record the pipeline writes: a location key, the value, and the holdshelf-type header
+        List<org.apache.kafka.common.header.Header> headers = List.of(new org.apache.kafka.common.header.internals.RecordHeader(
+                org.holdshelf.events.EventTypes.HEADER, org.holdshelf.events.EventTypes.HOLD.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             // warm-up: connections, metadata, JIT
             for (int i = 0; i < 20_000; i++) {
-                producer.send(new ProducerRecord<>(topic, "k" + (i % keys), value));
+                producer.send(new ProducerRecord<>(topic, null, "k" + (i % keys), value, headers));
             }
             producer.flush();
             long start = System.nanoTime();
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, "k" + (i % keys), value));
+                producer.send(new ProducerRecord<>(topic, null, "k" + (i % keys), value, headers));
             }
             producer.flush();
             return records / ((System.nanoTime() - start) / 1e9);
