@@ -175,11 +175,15 @@ public abstract class SimulatorServer implements AutoCloseable {
 
     /** Sleeps for a simulated network latency; the simulator's own threads, never the client's. */
     public static void simulateLatency(long millis) {
-        if (millis <= 0) {
+        simulateLatencyNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
+    public static void simulateLatencyNanos(long nanos) {
+        if (nanos <= 0) {
             return;
         }
         try {
-            Thread.sleep(millis);
+            TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -205,33 +205,53 @@ public final class HarvestRun implements AutoCloseable {
         }
     }
 
-    private HoldsPage fetch(long offset) {
+    /** A page as Sierra answered it; {@code body} is null for the 404/107 past the end. */
+    private record FetchedPage(long offset, byte[] body) {
+    }
+
+    /**
+     * Requests one page. Only the request runs here: reading it happens in {@link #prepare}, so
+     * the next request goes out while this page is read (the page after a short last page is
+     * requested too, and Sierra answers it 404/107).
+     */
+    private FetchedPage fetch(long offset) {
         if (endSeen || fetchFailed || stopRequested) {
             return null; // past the end, or behind a failed page: no request
         }
         try {
-            HoldsPage page = sierra.holdsPage(offset, settings.pageSize());
-            if (page.isLast(settings.pageSize())) {
+            byte[] body = sierra.fetchHoldsPage(offset, settings.pageSize()).orElse(null);
+            if (body == null) {
                 endSeen = true;
             }
-            return page;
+            return new FetchedPage(offset, body);
         } catch (RuntimeException e) {
             fetchFailed = true; // later queued pages would only add load to a failing server
             throw e;
         }
     }
 
-    private PreparedPage prepare(HoldsPage page) {
-        if (page == null) {
+    private PreparedPage prepare(FetchedPage fetched) {
+        if (fetched == null) {
             return new PreparedPage(-1, 0, null, List.of(), List.of(), true, false);
         }
-        List<PreparedEvent> prepared = new ArrayList<>(page.holds().size());
-        for (HoldEvent e : enricher.enrich(runId, page.holds())) {
-            prepared.add(new PreparedEvent(holdNumber(e.holdId()), e.holdId(), e.pickupLocationCode(),
-                    e.pickupLocationName(), e.state(), Json.toBytes(e)));
+        try {
+            HoldsPage page = fetched.body() == null ? HoldsPage.end(fetched.offset())
+                    : sierra.readHoldsPage(fetched.body(), fetched.offset(), settings.pageSize());
+            boolean last = page.isLast(settings.pageSize());
+            if (last) {
+                endSeen = true;
+            }
+            List<PreparedEvent> prepared = new ArrayList<>(page.holds().size());
+            for (HoldEvent e : enricher.enrich(runId, page.holds())) {
+                prepared.add(new PreparedEvent(holdNumber(e.holdId()), e.holdId(), e.pickupLocationCode(),
+                        e.pickupLocationName(), e.state(), Json.toBytes(e)));
+            }
+            return new PreparedPage(page.offset(), page.entryCount(), page.reportedTotal(), prepared, page.rejected(),
+                    last, true);
+        } catch (RuntimeException e) {
+            fetchFailed = true;
+            throw e;
         }
-        return new PreparedPage(page.offset(), page.entryCount(), page.reportedTotal(), prepared, page.rejected(),
-                page.isLast(settings.pageSize()), true);
     }
 
     private void accept(PreparedPage page, List<OutboundRecord> out) {

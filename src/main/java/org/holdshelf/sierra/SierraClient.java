@@ -67,17 +67,30 @@ public class SierraClient {
 
     /** One page of all holds in the system, starting at {@code offset}. */
     public HoldsPage holdsPage(long offset, int limit) {
-        String pathAndQuery = "/patrons/holds?limit=" + limit + "&offset=" + offset + "&fields=" + HOLD_FIELDS;
-        Optional<byte[]> body = get(pathAndQuery);
-        if (body.isEmpty()) {
-            return HoldsPage.end(offset);
-        }
+        return fetchHoldsPage(offset, limit).map(body -> readHoldsPage(body, offset, limit)).orElse(HoldsPage.end(offset));
+    }
+
+    /**
+     * The raw answer for one page: the JSON body, or empty when Sierra answers 404 code 107
+     * (nothing at or past the offset). Reading it is separate so a harvest can request the next
+     * page while it reads this one.
+     */
+    public Optional<byte[]> fetchHoldsPage(long offset, int limit) {
+        return get(holdsPath(offset, limit));
+    }
+
+    /** Reads a page fetched with {@link #fetchHoldsPage}; a malformed page is a non-retryable error. */
+    public HoldsPage readHoldsPage(byte[] body, long offset, int limit) {
         try {
-            return SierraJson.holdsPage(body.get(), offset, libraryZone);
+            return SierraJson.holdsPage(body, offset, libraryZone);
         } catch (SierraJson.MalformedResponseException e) {
-            throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " returned a malformed page: "
+            throw new SierraApiException("Sierra GET " + shortPath(holdsPath(offset, limit)) + " returned a malformed page: "
                     + e.getMessage(), 200, null, false);
         }
+    }
+
+    private static String holdsPath(long offset, int limit) {
+        return "/patrons/holds?limit=" + limit + "&offset=" + offset + "&fields=" + HOLD_FIELDS;
     }
 
     /** Items by id (barcode and bib), in batches of {@code lookupBatchSize}. Unknown ids are absent. */

@@ -174,6 +174,29 @@ class SierraHarvestIT {
     }
 
     @Test
+    void shouldDeadLetterAHoldSierraSentWithoutAPickupLocationAndPublishTheRest() {
+        SierraSandboxSettings sierra = SierraSandboxSettings.builder().holds(4_000).faults(FaultPlan.parse("incomplete@1x1")).build();
+        try (PipelineHarness h = PipelineHarness.create("incomplete", sierra, reports)
+                .set("holdshelf.sierra.page-size", "1000").set("holdshelf.reports.enabled", "false")) {
+            RunEvent run = h.start().harvestNow("test");
+
+            String broken = String.valueOf(h.data().holds().skip(1000).filter(hold -> hold.isReady()).findFirst().orElseThrow().holdId());
+            Map<String, HoldEvent> expected = new HashMap<>(Expected.holdEvents(h.data(), run.runId()));
+            expected.remove(broken);
+            assertThat(run.type()).isEqualTo(EventTypes.RUN_COMPLETED);
+            assertThat(run.rejected()).isEqualTo(1);
+            assertThat(published(h)).containsExactlyInAnyOrderEntriesOf(expected);
+            List<ConsumerRecord<String, byte[]>> dead = h.records("dlq", EventTypes.DEAD_LETTER);
+            assertThat(dead).hasSize(1);
+            DeadLetter letter = Json.read(dead.get(0).value(), DeadLetter.class);
+            assertThat(dead.get(0).key()).isEqualTo(broken);
+            assertThat(letter.error()).isEqualTo("INVALID_HOLD");
+            assertThat(letter.message()).isEqualTo("Hold " + broken + " was not published: the hold has no pickupLocation code");
+            assertThat(letter.payload()).contains("/patrons/holds/" + broken);
+        }
+    }
+
+    @Test
     void shouldStopPagingAtNotFound107WhenTheLastPageIsFull() {
         SierraSandboxSettings sierra = SierraSandboxSettings.builder().holds(4_000).build();
         try (PipelineHarness h = PipelineHarness.create("end107", sierra, reports)

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * <pre>
  *   rule     = [endpoint ":"] kind "@" page ["x" times] [":" millis ["ms"]]
  *   endpoint = holds | items | bibs | patrons        (default holds)
- *   kind     = 503 | 429 | html502 | malformed | slow
+ *   kind     = 503 | 429 | html502 | malformed | incomplete | slow
  *   page     = number | "*"
  *   times    = number | "*"                           (default "*": forever)
  * </pre>
@@ -42,6 +42,8 @@ import java.util.stream.Collectors;
  *       in front of Sierra answers when the application server is down.</li>
  *   <li>{@code malformed}: HTTP 200, {@code application/json}, but the body is cut off half-way
  *       (invalid JSON).</li>
+ *   <li>{@code incomplete}: HTTP 200 and valid JSON, but the page's first ready hold comes
+ *       without its {@code pickupLocation}, as bad data from Sierra would.</li>
  *   <li>{@code slow}: waits {@code millis} before answering normally (the wait is required).</li>
  * </ul>
  */
@@ -71,7 +73,8 @@ public final class FaultPlan {
 
     /** How a faulted request is answered. */
     public enum Kind {
-        HTTP_503("503"), HTTP_429("429"), HTML_502("html502"), MALFORMED_JSON("malformed"), SLOW("slow");
+        HTTP_503("503"), HTTP_429("429"), HTML_502("html502"), MALFORMED_JSON("malformed"),
+        INCOMPLETE_HOLD("incomplete"), SLOW("slow");
 
         private final String token;
 

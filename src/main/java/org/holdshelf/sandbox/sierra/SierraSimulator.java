@@ -329,8 +329,8 @@ public final class SierraSimulator extends SimulatorServer {
         FaultInjector injector = faults;
         long page = offset / limit;
         Optional<FaultPlan.Rule> fault = injector.fire(FaultPlan.Target.HOLDS, page);
-        simulateLatency(settings.pageLatencyMs());
-        answer(exchange, FaultPlan.Target.HOLDS, page, fault, () -> {
+        long arrived = System.nanoTime();
+        answer(exchange, FaultPlan.Target.HOLDS, page, fault, arrived, settings.pageLatencyMs(), () -> {
             int from = offset == 0 ? 0 : Math.max(0, offset - settings.overlapAfterFirstPage());
             if (from >= data.size()) {
                 return Answer.error(SierraError.RECORD_NOT_FOUND);
@@ -359,13 +359,13 @@ public final class SierraSimulator extends SimulatorServer {
         FaultInjector injector = faults;
         long call = injector.nextCall(target);
         Optional<FaultPlan.Rule> fault = injector.fire(target, call);
-        simulateLatency(settings.lookupLatencyMs());
+        long arrived = System.nanoTime();
         // Sierra's quirk: more ids than the limit are not an error; the answer is silently cut.
         List<T> found = ids.stream().map(finder::apply).flatMap(Optional::stream).skip(offset).limit(limit).toList();
         boolean answeredNormally = fault.isEmpty() || fault.get().kind() == FaultPlan.Kind.SLOW;
         stats.lookupCall(new SierraStats.LookupCall(endpoint, ids.size(), limitParameter,
                 answeredNormally ? found.size() : 0));
-        answer(exchange, target, call, fault, () -> found.isEmpty()
+        answer(exchange, target, call, fault, arrived, settings.lookupLatencyMs(), () -> found.isEmpty()
                 ? Answer.error(SierraError.RECORD_NOT_FOUND)
                 : Answer.ok(json.resultSet(found, offset, writer, fields)));
     }
@@ -435,34 +435,60 @@ public final class SierraSimulator extends SimulatorServer {
 
     // ---- answering, with faults ---------------------------------------------------------------
 
+    /**
+     * Answers {@code latencyMs} after the request arrived: the simulated latency is the time to
+     * answer, the simulator's own work included, as a real server's response time is.
+     */
     private void answer(HttpExchange exchange, FaultPlan.Target target, long page, Optional<FaultPlan.Rule> fault,
+            long arrivedNanos, long latencyMs, Supplier<Answer> normal) throws IOException {
+        Supplier<Answer> timed = () -> {
+            Answer answer = normal.get();
+            simulateLatencyNanos(latencyMs * 1_000_000 - (System.nanoTime() - arrivedNanos));
+            return answer;
+        };
+        if (fault.isEmpty()) {
+            send(exchange, timed.get());
+            return;
+        }
+        simulateLatency(latencyMs);
+        answerWithFault(exchange, target, page, fault.get(), normal);
+    }
+
+    private void answerWithFault(HttpExchange exchange, FaultPlan.Target target, long page, FaultPlan.Rule rule,
             Supplier<Answer> normal) throws IOException {
-        if (fault.isPresent()) {
-            FaultPlan.Rule rule = fault.get();
-            stats.faultFired(new SierraStats.FiredFault(target, page, rule.kind()));
-            switch (rule.kind()) {
-                case HTTP_503 -> {
-                    send(exchange, Answer.error(SierraError.API_DISABLED));
-                    return;
-                }
-                case HTTP_429 -> {
-                    exchange.getResponseHeaders().set("Retry-After", "1");
-                    send(exchange, Answer.error(SierraError.TOO_MANY_REQUESTS));
-                    return;
-                }
-                case HTML_502 -> {
-                    send(exchange, 502, "text/html", NGINX_502_PAGE);
-                    return;
-                }
-                case MALFORMED_JSON -> {
-                    byte[] body = normal.get().body();
-                    sendJson(exchange, 200, Arrays.copyOf(body, body.length / 2));
-                    return;
-                }
-                case SLOW -> simulateLatency(rule.delayMillis());
+        stats.faultFired(new SierraStats.FiredFault(target, page, rule.kind()));
+        switch (rule.kind()) {
+            case HTTP_503 -> send(exchange, Answer.error(SierraError.API_DISABLED));
+            case HTTP_429 -> {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                send(exchange, Answer.error(SierraError.TOO_MANY_REQUESTS));
+            }
+            case HTML_502 -> send(exchange, 502, "text/html", NGINX_502_PAGE);
+            case MALFORMED_JSON -> {
+                byte[] body = normal.get().body();
+                sendJson(exchange, 200, Arrays.copyOf(body, body.length / 2));
+            }
+            case INCOMPLETE_HOLD -> sendJson(exchange, 200, withoutFirstReadyLocation(normal.get().body()));
+            case SLOW -> {
+                simulateLatency(rule.delayMillis());
+                send(exchange, normal.get());
             }
         }
-        send(exchange, normal.get());
+    }
+
+
+    /** The page with {@code pickupLocation} removed from its first ready hold. */
+    private static byte[] withoutFirstReadyLocation(byte[] page) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode root = mapper.readTree(page);
+        for (com.fasterxml.jackson.databind.JsonNode entry : root.path("entries")) {
+            String code = entry.path("status").path("code").asText("");
+            if ((code.equals("b") || code.equals("i") || code.equals("j")) && entry.has("pickupLocation")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) entry).remove("pickupLocation");
+                break;
+            }
+        }
+        return mapper.writeValueAsBytes(root);
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {
