@@ -117,7 +117,8 @@ public final class HarvestRun implements AutoCloseable {
     private Instant harvestCompletedAt;
 
     HarvestRun(String runId, String trigger, Instant startedAt, SierraClient sierra, HoldEnricher enricher,
-               SierraSettings settings, String deadLetterTopic, Duration progressInterval, Batching batching, Map<Integer, Long> startOffsets, Clock clock) {
+               SierraSettings settings, String deadLetterTopic, Duration progressInterval, Batching batching,
+               Map<Integer, Long> startOffsets, Clock clock) {
         this.runId = runId;
         this.trigger = trigger;
         this.startedAt = startedAt;

@@ -1,5 +1,6 @@
 package org.holdshelf.alma;
 
+import org.holdshelf.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -27,7 +28,7 @@ class ScanInServiceTest {
     private static final List<String> KNOWN = TestHolds.barcodes(1, 20);
     private static final List<String> UNKNOWN = TestHolds.barcodes(900, 3);
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-11-23T15:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T15:00:00Z"));
     private final InMemoryScanStateStore store = new InMemoryScanStateStore();
     private final List<AutoCloseable> closing = new ArrayList<>();
     private AlmaSimulator alma;

@@ -1,6 +1,5 @@
 package org.holdshelf.bench;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +123,7 @@ public final class Benchmarks {
                 app.harvestNow("warm-up"); // JIT, connections, topic metadata: not measured
                 heap.reset();
                 run = app.harvestNow("bench");
-                eventBytes = averageEventBytes(run);
+                eventBytes = averageHoldEventBytes(app.config().require("holdshelf.topic.entries"));
             }
             raw = RawProducerBaseline.best(broker.bootstrapServers(), (int) (long) run.events(), (int) eventBytes,
                     run.locations().size(), 6);
@@ -344,8 +343,13 @@ public final class Benchmarks {
         }
     }
 
-    private static long averageEventBytes(RunEvent run) {
-        return 480; // measured: a hold event's JSON is 420-540 bytes with title and barcode
+    /** The average size of the hold events on the topic: the raw producer sends records of this size. */
+    private long averageHoldEventBytes(String topic) {
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        readTopic(topic, records);
+        return (long) records.stream()
+                .filter(r -> EventTypes.HOLD.equals(new String(r.headers().lastHeader(EventTypes.HEADER).value())))
+                .mapToInt(r -> r.value().length).average().orElseThrow();
     }
 
     private static String row(String name, String value) {
@@ -354,9 +358,5 @@ public final class Benchmarks {
 
     private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%,d MiB", bytes / (1024 * 1024));
-    }
-
-    static void delete(Path dir) throws IOException {
-        // the broker removes its own directory; reports are left in the temp dir for inspection
     }
 }

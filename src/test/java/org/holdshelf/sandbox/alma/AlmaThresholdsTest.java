@@ -1,5 +1,6 @@
 package org.holdshelf.sandbox.alma;
 
+import org.holdshelf.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.holdshelf.sandbox.alma.AlmaThresholds.Verdict.ACCEPTED;

@@ -1,4 +1,4 @@
-package org.holdshelf.alma;
+package org.holdshelf.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A wall clock that tests move by hand, to reach the next day without waiting for it. */
-final class TestClock extends Clock {
+/** A UTC wall clock that tests move by hand, to cross midnight without waiting for it. */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    TestClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
