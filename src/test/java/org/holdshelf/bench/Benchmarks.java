@@ -152,7 +152,7 @@ public final class Benchmarks {
         try (SierraSimulator sierra = sierra(holds, 0); Holdshelf app = pipeline(sierra, false, Map.of())) {
             RunEvent run = app.harvestNow("source");
             List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> recorded = new ArrayList<>();
-            readTopic(app.config().require("holdshelf.topic.entries"), recorded);
+            readTopic(app.config().require("holdshelf.topic.entries"), recorded::add);
             List<org.holdshelf.kafka.OutboundRecord> events = recorded.stream()
                     .filter(r -> EventTypes.HOLD.equals(new String(r.headers().lastHeader(EventTypes.HEADER).value())))
                     .map(r -> org.holdshelf.kafka.OutboundRecord.of(r.key(), EventTypes.HOLD, r.value())).toList();
@@ -194,7 +194,7 @@ public final class Benchmarks {
         }
     }
 
-    private void readTopic(String topic, List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> into) {
+    private void readTopic(String topic, java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> sink) {
         var props = new java.util.Properties();
         props.put("bootstrap.servers", broker.bootstrapServers());
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
@@ -205,7 +205,7 @@ public final class Benchmarks {
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(into::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(sink);
             }
         }
     }
@@ -345,11 +345,14 @@ public final class Benchmarks {
 
     /** The average size of the hold events on the topic: the raw producer sends records of this size. */
     private long averageHoldEventBytes(String topic) {
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        readTopic(topic, records);
-        return (long) records.stream()
-                .filter(r -> EventTypes.HOLD.equals(new String(r.headers().lastHeader(EventTypes.HEADER).value())))
-                .mapToInt(r -> r.value().length).average().orElseThrow();
+        long[] countAndBytes = new long[2];
+        readTopic(topic, r -> {
+            if (EventTypes.HOLD.equals(new String(r.headers().lastHeader(EventTypes.HEADER).value()))) {
+                countAndBytes[0]++;
+                countAndBytes[1] += r.value().length;
+            }
+        });
+        return countAndBytes[1] / countAndBytes[0];
     }
 
     private static String row(String name, String value) {
