@@ -70,43 +70,12 @@ final class SierraJson {
     static HoldsPage holdsPage(byte[] body, long offset, ZoneId libraryZone) throws MalformedResponseException {
         List<SierraHold> holds = new ArrayList<>();
         List<RejectedHold> rejected = new ArrayList<>();
-        int entries = 0;
-        Long total = null;
-        boolean sawEntries = false;
-        try (JsonParser p = FACTORY.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT, "the response is not a JSON object");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "total" -> total = value.isNumeric() ? p.getLongValue() : null;
-                    case "entries" -> {
-                        expect(value, JsonToken.START_ARRAY, "'entries' is not an array");
-                        sawEntries = true;
-                        while (p.nextToken() == JsonToken.START_OBJECT) {
-                            entries++;
-                            Entry e = readEntry(p);
-                            classify(e, libraryZone, holds, rejected);
-                        }
-                        expect(p.currentToken(), JsonToken.END_ARRAY, "'entries' holds something other than objects");
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            expect(p.currentToken(), JsonToken.END_OBJECT, "the JSON object is not closed");
-            if (p.nextToken() != null) {
-                throw new MalformedResponseException("unexpected content after the JSON object");
-            }
-        } catch (JsonProcessingException e) {
-            throw new MalformedResponseException("invalid JSON: " + e.getOriginalMessage()
-                    + " at byte " + e.getLocation().getByteOffset());
-        } catch (IOException e) {
-            throw new MalformedResponseException("unreadable body: " + e.getMessage());
-        }
-        if (!sawEntries) {
-            throw new MalformedResponseException("no 'entries' array in the page");
-        }
-        return new HoldsPage(offset, entries, total, holds, rejected, false);
+        int[] entries = {0};
+        Long total = readEntries(body, p -> {
+            entries[0]++;
+            classify(readEntry(p), libraryZone, holds, rejected);
+        });
+        return new HoldsPage(offset, entries[0], total, holds, rejected, false);
     }
 
     private static Entry readEntry(JsonParser p) throws IOException {
@@ -275,14 +244,21 @@ final class SierraJson {
         void read(JsonParser p) throws IOException;
     }
 
-    private static void readEntries(byte[] body, EntryReader reader) throws MalformedResponseException {
+    /**
+     * Reads a result set ({@code {"total": n, "start": s, "entries": [...]}}), handing each entry
+     * object to {@code reader}; returns Sierra's {@code total} when there is one.
+     */
+    private static Long readEntries(byte[] body, EntryReader reader) throws MalformedResponseException {
         boolean sawEntries = false;
+        Long total = null;
         try (JsonParser p = FACTORY.createParser(body)) {
             expect(p.nextToken(), JsonToken.START_OBJECT, "the response is not a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                if (field.equals("entries")) {
+                if (field.equals("total")) {
+                    total = value.isNumeric() ? p.getLongValue() : null;
+                } else if (field.equals("entries")) {
                     expect(value, JsonToken.START_ARRAY, "'entries' is not an array");
                     sawEntries = true;
                     while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -294,6 +270,9 @@ final class SierraJson {
                 }
             }
             expect(p.currentToken(), JsonToken.END_OBJECT, "the JSON object is not closed");
+            if (p.nextToken() != null) {
+                throw new MalformedResponseException("unexpected content after the JSON object");
+            }
         } catch (JsonProcessingException e) {
             throw new MalformedResponseException("invalid JSON: " + e.getOriginalMessage()
                     + " at byte " + e.getLocation().getByteOffset());
@@ -303,6 +282,7 @@ final class SierraJson {
         if (!sawEntries) {
             throw new MalformedResponseException("no 'entries' array in the response");
         }
+        return total;
     }
 
     private static Map<String, String> readFlatObject(JsonParser p) throws IOException {

@@ -314,11 +314,8 @@ public final class Benchmarks {
             try (Holdshelf app = pipeline(sierra, false, scanIn)) {
                 RunEvent run = app.harvestNow("bench");
                 var scanner = app.scanIn().orElseThrow();
-                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-                while (scanner.outcomeCounts(run.runId()).isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
-                }
-                var counts = scanner.outcomeCounts(run.runId()).orElseThrow(() -> new AssertionError("scan-in not complete"));
+                var counts = org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> scanner.outcomeCounts(run.runId()), java.util.Optional::isPresent).orElseThrow();
                 var stats = alma.stats();
                 List<Instant> times = stats.acceptedCallTimes();
                 double seconds = Duration.between(times.get(0), times.get(times.size() - 1)).toMillis() / 1000.0;

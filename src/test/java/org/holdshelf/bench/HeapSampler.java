@@ -24,10 +24,14 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 final class HeapSampler implements AutoCloseable {
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    private final Thread thread;
+    private final java.util.concurrent.ScheduledExecutorService sampler =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "heap-sampler");
+                t.setDaemon(true);
+                return t;
+            });
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
-    private volatile boolean running = true;
     private volatile long peak;
     private volatile long peakAfterGc;
 
@@ -38,18 +42,8 @@ final class HeapSampler implements AutoCloseable {
                 emitters.add(emitter);
             }
         }
-        thread = new Thread(() -> {
-            while (running) {
-                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
-        thread.setDaemon(true);
-        thread.start();
+        sampler.scheduleAtFixedRate(() -> peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed()),
+                0, 5, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void onGc(Notification notification, Object handback) {
@@ -82,8 +76,7 @@ final class HeapSampler implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        sampler.shutdownNow();
         for (NotificationEmitter emitter : emitters) {
             try {
                 emitter.removeNotificationListener(listener);

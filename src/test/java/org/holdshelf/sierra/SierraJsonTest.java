@@ -85,7 +85,7 @@ class SierraJsonTest {
         assertThatThrownBy(() -> SierraJson.holdsPage(bytes("<html><body>502 Bad Gateway</body></html>"), 0, NEW_YORK))
                 .isInstanceOf(SierraJson.MalformedResponseException.class);
         assertThatThrownBy(() -> SierraJson.holdsPage(bytes("{\"total\": 5}"), 0, NEW_YORK))
-                .hasMessage("no 'entries' array in the page");
+                .hasMessage("no 'entries' array in the response");
         assertThatThrownBy(() -> SierraJson.holdsPage(bytes("{\"entries\": [1, 2]}"), 0, NEW_YORK))
                 .hasMessage("'entries' holds something other than objects");
     }
