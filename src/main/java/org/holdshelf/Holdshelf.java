@@ -1,12 +1,11 @@
 package org.holdshelf;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Properties;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -78,8 +77,10 @@ public final class Holdshelf implements AutoCloseable {
                 config = config.with("camel.component.kafka.brokers", broker.bootstrapServers());
             }
 
-            AtomicReference<Main> camelMain = new AtomicReference<>();
-            AdminEndOffsets endOffsets = new AdminEndOffsets(() -> KafkaClients.connection(camelMain.get().getCamelContext()));
+            Main main = new Main();
+            // the Kafka clients beside camel-kafka take its connection settings once Camel is configured
+            Supplier<Properties> kafkaConnection = () -> KafkaClients.connection(main.getCamelContext());
+            AdminEndOffsets endOffsets = new AdminEndOffsets(kafkaConnection);
             resources.add(endOffsets);
             SierraClient sierra = new SierraClient(sierraSettings, zone);
             SierraHarvester harvester = new SierraHarvester(sierra,
@@ -89,13 +90,11 @@ public final class Holdshelf implements AutoCloseable {
                             config.duration("holdshelf.harvest.batch-linger")), endOffsets,
                     config.require("holdshelf.topic.entries"), clock);
 
-            ScanIn scanIn = ScanIn.create(config, zone, () -> KafkaClients.connection(camelMain.get().getCamelContext()), clock);
+            ScanIn scanIn = ScanIn.create(config, zone, kafkaConnection, clock);
             if (scanIn == null) {
                 // a disabled capability's route is not loaded at all (it needs beans that do not exist)
                 config = excludeRoutes(config, "**/scan-in.camel.yaml");
             }
-            Main main = new Main();
-            camelMain.set(main);
             KafkaRangeReader replay = new KafkaRangeReader(() -> KafkaClients.consumerBase(main.getCamelContext()),
                     config.require("holdshelf.topic.entries"), config.duration("holdshelf.reports.replay-stall-timeout"));
             resources.add(replay);
@@ -178,10 +177,6 @@ public final class Holdshelf implements AutoCloseable {
         return java.util.Optional.ofNullable(scanIn);
     }
 
-    public String kafkaBootstrapServers() {
-        return config.require("camel.component.kafka.brokers");
-    }
-
     @Override
     public synchronized void close() {
         if (closed) {
@@ -190,20 +185,11 @@ public final class Holdshelf implements AutoCloseable {
         closed = true;
         harvester.abortRunning();
         try {
-            main.stop();
-            waitForStop(Duration.ofSeconds(60));
+            main.stop(); // stops the CamelContext before returning
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
         }
         closeAll(resources);
-    }
-
-    private void waitForStop(Duration timeout) throws InterruptedException {
-        CamelContext camel = main.getCamelContext();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (camel != null && !camel.isStopped() && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
     }
 
     private static void closeAll(List<AutoCloseable> resources) {

@@ -235,11 +235,6 @@ public final class HoldshelfConfig {
         return SECRET_KEY.matcher(key).matches();
     }
 
-    /** The value as it may appear in a log: secrets are masked, unset values say so. */
-    public String printable(String key) {
-        return find(key).map(v -> isSecret(key) ? "****" : v).orElse("(unset)");
-    }
-
     /** Every resolved value, for Camel's property placeholders. */
     public Properties toProperties() {
         Properties props = new Properties();

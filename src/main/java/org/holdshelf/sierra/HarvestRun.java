@@ -144,24 +144,8 @@ public final class HarvestRun implements AutoCloseable {
         return trigger;
     }
 
-    public Instant startedAt() {
-        return startedAt;
-    }
-
     public boolean isExhausted() {
         return exhausted;
-    }
-
-    public long holdsScanned() {
-        return holdsScanned;
-    }
-
-    public long events() {
-        return events;
-    }
-
-    public int pages() {
-        return pages;
     }
 
     /**

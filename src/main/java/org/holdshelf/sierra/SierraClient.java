@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +44,6 @@ public class SierraClient {
     private final SierraTokens tokens;
     private final RetryPolicy retry;
     private final ZoneId libraryZone;
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
 
     public SierraClient(SierraSettings settings, ZoneId libraryZone) {
         this(settings, libraryZone, Clock.systemUTC());
@@ -129,18 +126,6 @@ public class SierraClient {
         return found;
     }
 
-    public int tokensIssued() {
-        return tokens.tokensIssued();
-    }
-
-    public long requestCount() {
-        return requests.get();
-    }
-
-    public long retryCount() {
-        return retries.get();
-    }
-
     private List<List<String>> batches(Collection<String> ids) {
         List<String> all = new ArrayList<>(ids);
         List<List<String>> batches = new ArrayList<>();
@@ -170,7 +155,6 @@ public class SierraClient {
                         .header("Accept", "application/json")
                         .GET()
                         .build();
-                requests.incrementAndGet();
                 HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
                 if (status == 200) {
@@ -221,7 +205,6 @@ public class SierraClient {
             }
             attempt++;
             Duration wait = retry.delayBefore(attempt, retryAfter);
-            retries.incrementAndGet();
             LOG.warn("{}; retry {} of {} in {} ms", failure.getMessage(), attempt - 1, retry.maxAttempts() - 1, wait.toMillis());
             sleep(wait, pathAndQuery);
         }

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.holdshelf.events.Json;
@@ -31,7 +30,6 @@ final class SierraTokens {
     private final Duration renewMargin;
     private final Duration timeout;
     private final Clock clock;
-    private final AtomicInteger issued = new AtomicInteger();
     private Token current;
 
     SierraTokens(HttpClient http, URI baseUrl, String clientKey, String clientSecret, Duration renewMargin,
@@ -58,10 +56,6 @@ final class SierraTokens {
         if (current != null && current.value().equals(token)) {
             current = null;
         }
-    }
-
-    int tokensIssued() {
-        return issued.get();
     }
 
     private Token request() throws IOException, InterruptedException {
@@ -92,7 +86,6 @@ final class SierraTokens {
         if (value.isEmpty() || expiresIn <= 0) {
             throw new SierraApiException("Sierra POST /token returned no access_token/expires_in", status, null, true);
         }
-        issued.incrementAndGet();
         // Renew renewMargin before expiry; for a token shorter-lived than twice the margin, at half its life.
         long margin = Math.min(renewMargin.toSeconds(), expiresIn / 2);
         return new Token(value, clock.instant().plusSeconds(expiresIn - margin));

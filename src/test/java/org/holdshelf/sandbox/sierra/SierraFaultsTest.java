@@ -11,37 +11,17 @@ import org.holdshelf.sandbox.sierra.FaultPlan.Kind;
 import org.holdshelf.sandbox.sierra.FaultPlan.Target;
 import org.holdshelf.sandbox.sierra.SierraStats.FiredFault;
 import org.holdshelf.sandbox.sierra.SierraTestClient.Reply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SierraFaultsTest {
 
-    private static SierraSimulator simulator;
-    private static SierraTestClient client;
-    private static String token;
-
-    @BeforeAll
-    static void start() {
-        simulator = new SierraSimulator(SierraSandboxSettings.builder().holds(1_000).build()).start();
-        client = new SierraTestClient(simulator);
-        token = client.token();
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
-
-    @BeforeEach
-    void resetStats() {
-        simulator.stats().reset();
-    }
+    @RegisterExtension
+    static final RunningSierra SIERRA = new RunningSierra(SierraSandboxSettings.builder().holds(1_000).build());
 
     @Test
     void http503FiresTwiceThenThePageRecovers() {
-        simulator.setFaultPlan(FaultPlan.parse("503@1x2"));
+        SIERRA.simulator().setFaultPlan(FaultPlan.parse("503@1x2"));
 
         page(1).assertSierraError(503, 117);
         page(1).assertSierraError(503, 117);
@@ -49,13 +29,13 @@ class SierraFaultsTest {
         assertNormalPage(page(0), 0);
         assertNormalPage(page(2), 2);
 
-        assertThat(simulator.stats().faultsFired()).containsExactly(
+        assertThat(SIERRA.simulator().stats().faultsFired()).containsExactly(
                 new FiredFault(Target.HOLDS, 1, Kind.HTTP_503), new FiredFault(Target.HOLDS, 1, Kind.HTTP_503));
     }
 
     @Test
     void http429CarriesRetryAfter() {
-        simulator.setFaultPlan(FaultPlan.parse("429@2x1"));
+        SIERRA.simulator().setFaultPlan(FaultPlan.parse("429@2x1"));
 
         Reply limited = page(2);
 
@@ -67,7 +47,7 @@ class SierraFaultsTest {
 
     @Test
     void html502IsAnNginxPage() {
-        simulator.setFaultPlan(FaultPlan.parse("html502@3x1"));
+        SIERRA.simulator().setFaultPlan(FaultPlan.parse("html502@3x1"));
 
         Reply gateway = page(3);
 
@@ -79,7 +59,7 @@ class SierraFaultsTest {
 
     @Test
     void malformedIsA200WithBrokenJson() {
-        simulator.setFaultPlan(FaultPlan.parse("malformed@4x2"));
+        SIERRA.simulator().setFaultPlan(FaultPlan.parse("malformed@4x2"));
 
         for (int i = 0; i < 2; i++) {
             Reply broken = page(4);
@@ -93,63 +73,63 @@ class SierraFaultsTest {
 
     @Test
     void slowDelaysThenAnswersNormally() {
-        simulator.setFaultPlan(FaultPlan.parse("slow@5x1:400ms"));
+        SIERRA.simulator().setFaultPlan(FaultPlan.parse("slow@5x1:400ms"));
 
         Reply slow = page(5);
 
         assertThat(slow.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         assertNormalPage(slow, 5);
         assertNormalPage(page(5), 5);
-        assertThat(simulator.stats().faultsFired()).containsExactly(new FiredFault(Target.HOLDS, 5, Kind.SLOW));
+        assertThat(SIERRA.simulator().stats().faultsFired()).containsExactly(new FiredFault(Target.HOLDS, 5, Kind.SLOW));
     }
 
     @Test
     void ruleWithoutCountFiresForever() {
-        simulator.setFaultPlan(FaultPlan.parse("503@6"));
+        SIERRA.simulator().setFaultPlan(FaultPlan.parse("503@6"));
 
         for (int i = 0; i < 5; i++) {
             page(6).assertSierraError(503, 117);
         }
-        assertThat(simulator.stats().faultsFired()).hasSize(5);
+        assertThat(SIERRA.simulator().stats().faultsFired()).hasSize(5);
     }
 
     @Test
     void pageIsOffsetDividedByLimit() {
-        simulator.setFaultPlan(FaultPlan.parse("503@3x1"));
+        SIERRA.simulator().setFaultPlan(FaultPlan.parse("503@3x1"));
 
-        assertThat(client.get("/patrons/holds?limit=50&offset=150", token).status()).isEqualTo(503);
-        assertThat(client.get("/patrons/holds?limit=50&offset=199", token).status()).isEqualTo(200);
+        assertThat(SIERRA.client().get("/patrons/holds?limit=50&offset=150", SIERRA.token()).status()).isEqualTo(503);
+        assertThat(SIERRA.client().get("/patrons/holds?limit=50&offset=199", SIERRA.token()).status()).isEqualTo(200);
     }
 
     @Test
     void lookupCallsCanFailByCallNumber() {
-        simulator.setFaultPlan(FaultPlan.parse("items:503@*x1,bibs:429@1x1"));
+        SIERRA.simulator().setFaultPlan(FaultPlan.parse("items:503@*x1,bibs:429@1x1"));
 
-        client.get("/items?id=5000000", token).assertSierraError(503, 117);
-        assertThat(client.get("/items?id=5000000", token).status()).isEqualTo(200);
-        assertThat(client.get("/bibs?id=3000000", token).status()).isEqualTo(200);
-        assertThat(client.get("/bibs?id=3000000", token).status()).isEqualTo(429);
-        assertThat(client.get("/bibs?id=3000000", token).status()).isEqualTo(200);
+        SIERRA.client().get("/items?id=5000000", SIERRA.token()).assertSierraError(503, 117);
+        assertThat(SIERRA.client().get("/items?id=5000000", SIERRA.token()).status()).isEqualTo(200);
+        assertThat(SIERRA.client().get("/bibs?id=3000000", SIERRA.token()).status()).isEqualTo(200);
+        assertThat(SIERRA.client().get("/bibs?id=3000000", SIERRA.token()).status()).isEqualTo(429);
+        assertThat(SIERRA.client().get("/bibs?id=3000000", SIERRA.token()).status()).isEqualTo(200);
         assertNormalPage(page(0), 0);
 
-        assertThat(simulator.stats().faultsFired()).containsExactly(
+        assertThat(SIERRA.simulator().stats().faultsFired()).containsExactly(
                 new FiredFault(Target.ITEMS, 0, Kind.HTTP_503), new FiredFault(Target.BIBS, 1, Kind.HTTP_429));
-        assertThat(simulator.stats().lookupCalls(SierraEndpoint.ITEMS))
+        assertThat(SIERRA.simulator().stats().lookupCalls(SierraEndpoint.ITEMS))
                 .extracting(SierraStats.LookupCall::returned).containsExactly(0, 1);
     }
 
     @Test
     void replacingThePlanRearmsIt() {
         FaultPlan plan = FaultPlan.builder().onHoldsPage(0, Kind.HTTP_503, 1).build();
-        simulator.setFaultPlan(plan);
+        SIERRA.simulator().setFaultPlan(plan);
         assertThat(page(0).status()).isEqualTo(503);
         assertThat(page(0).status()).isEqualTo(200);
 
-        simulator.setFaultPlan(plan);
+        SIERRA.simulator().setFaultPlan(plan);
 
-        assertThat(simulator.faultPlan()).isEqualTo(plan);
+        assertThat(SIERRA.simulator().faultPlan()).isEqualTo(plan);
         assertThat(page(0).status()).isEqualTo(503);
-        simulator.setFaultPlan(FaultPlan.NONE);
+        SIERRA.simulator().setFaultPlan(FaultPlan.NONE);
         assertThat(page(0).status()).isEqualTo(200);
     }
 
@@ -177,7 +157,7 @@ class SierraFaultsTest {
     }
 
     private static Reply page(int page) {
-        return client.get("/patrons/holds?limit=100&offset=" + page * 100, token);
+        return SIERRA.client().get("/patrons/holds?limit=100&offset=" + page * 100, SIERRA.token());
     }
 
     private static void assertNormalPage(Reply reply, int page) {
@@ -185,6 +165,6 @@ class SierraFaultsTest {
         assertThat(reply.json().get("start").asInt()).isEqualTo(page * 100);
         assertThat(reply.json().get("entries")).hasSize(100);
         assertThat(reply.json().get("entries").get(0).get("id").asText())
-                .endsWith("/" + simulator.dataSet().hold(page * 100).holdId());
+                .endsWith("/" + SIERRA.simulator().dataSet().hold(page * 100).holdId());
     }
 }

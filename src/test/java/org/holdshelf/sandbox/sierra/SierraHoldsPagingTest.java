@@ -11,10 +11,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.holdshelf.sandbox.sierra.SierraTestClient.Reply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,34 +20,14 @@ class SierraHoldsPagingTest {
 
     private static final int HOLDS = 5_000;
 
-    private static SierraSimulator simulator;
-    private static SierraTestClient client;
-    private static HoldsDataSet data;
-    private static String token;
-
-    @BeforeAll
-    static void start() {
-        simulator = new SierraSimulator(SierraSandboxSettings.builder().holds(HOLDS).seed(11).build()).start();
-        client = new SierraTestClient(simulator);
-        data = simulator.dataSet();
-        token = client.token();
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
-
-    @BeforeEach
-    void resetStats() {
-        simulator.stats().reset();
-    }
+    @RegisterExtension
+    static final RunningSierra SIERRA = new RunningSierra(SierraSandboxSettings.builder().holds(HOLDS).seed(11).build());
 
     @Test
     void pagesCoverEveryHoldInOrderThenAnswer404() {
         List<JsonNode> entries = new ArrayList<>();
         for (int offset = 0; ; offset += 2000) {
-            Reply reply = client.get("/patrons/holds?limit=2000&offset=" + offset, token);
+            Reply reply = SIERRA.client().get("/patrons/holds?limit=2000&offset=" + offset, SIERRA.token());
             if (reply.status() == 404) {
                 reply.assertSierraError(404, 107);
                 assertThat(reply.json().toString())
@@ -63,31 +41,31 @@ class SierraHoldsPagingTest {
             page.get("entries").forEach(entries::add);
         }
 
-        assertThat(simulator.stats().holdsOffsets()).containsExactly(0, 2000, 4000, 6000);
-        assertThat(simulator.stats().holdsCalls()).extracting(SierraStats.HoldsCall::limit).containsOnly(2000);
+        assertThat(SIERRA.simulator().stats().holdsOffsets()).containsExactly(0, 2000, 4000, 6000);
+        assertThat(SIERRA.simulator().stats().holdsCalls()).extracting(SierraStats.HoldsCall::limit).containsOnly(2000);
         assertThat(entries).hasSize(HOLDS);
         for (int i = 0; i < HOLDS; i++) {
-            assertMatchesOracle(entries.get(i), data.hold(i));
+            assertMatchesOracle(entries.get(i), SIERRA.data().hold(i));
         }
     }
 
     @Test
     void defaultLimitIs50() {
-        JsonNode page = client.get("/patrons/holds", token).json();
+        JsonNode page = SIERRA.client().get("/patrons/holds", SIERRA.token()).json();
 
         assertThat(page.get("entries")).hasSize(50);
         assertThat(page.get("start").asInt()).isZero();
-        assertThat(simulator.stats().holdsCalls()).containsExactly(new SierraStats.HoldsCall(0, 50, ""));
+        assertThat(SIERRA.simulator().stats().holdsCalls()).containsExactly(new SierraStats.HoldsCall(0, 50, ""));
     }
 
     @Test
     void lastPageIsShortAndOffsetNeedNotBeAMultipleOfTheLimit() {
-        JsonNode page = client.get("/patrons/holds?limit=100&offset=4950", token).json();
+        JsonNode page = SIERRA.client().get("/patrons/holds?limit=100&offset=4950", SIERRA.token()).json();
 
         assertThat(page.get("entries")).hasSize(50);
         assertThat(page.get("start").asInt()).isEqualTo(4950);
-        assertMatchesOracle(page.get("entries").get(0), data.hold(4950));
-        client.get("/patrons/holds?limit=100&offset=" + HOLDS, token).assertSierraError(404, 107);
+        assertMatchesOracle(page.get("entries").get(0), SIERRA.data().hold(4950));
+        SIERRA.client().get("/patrons/holds?limit=100&offset=" + HOLDS, SIERRA.token()).assertSierraError(404, 107);
     }
 
     @Test
@@ -112,34 +90,34 @@ class SierraHoldsPagingTest {
             "offset=-1, 108, offset",
             "offset=x, 101, offset"})
     void invalidPagingParametersAre400(String parameter, int code, String named) {
-        JsonNode error = client.get("/patrons/holds?" + parameter, token).assertSierraError(400, code);
+        JsonNode error = SIERRA.client().get("/patrons/holds?" + parameter, SIERRA.token()).assertSierraError(400, code);
 
         assertThat(error.get("description").asText()).contains(named);
     }
 
     @Test
     void fieldsRestrictTheProperties() {
-        JsonNode page = client.get("/patrons/holds?limit=500&fields=status,pickupByDate,pickupLocation", token).json();
+        JsonNode page = SIERRA.client().get("/patrons/holds?limit=500&fields=status,pickupByDate,pickupLocation", SIERRA.token()).json();
 
         for (JsonNode entry : page.get("entries")) {
             assertThat(fieldNames(entry)).isSubsetOf("id", "status", "pickupByDate", "pickupLocation")
                     .contains("id", "status", "pickupLocation");
         }
         assertThat(page.get("entries")).anyMatch(entry -> entry.has("pickupByDate"));
-        assertThat(simulator.stats().holdsCalls().get(0).fields()).isEqualTo("status,pickupByDate,pickupLocation");
+        assertThat(SIERRA.simulator().stats().holdsCalls().get(0).fields()).isEqualTo("status,pickupByDate,pickupLocation");
     }
 
     @Test
     void fieldsDefaultMeansAll() {
-        JsonNode all = client.get("/patrons/holds?limit=20", token).json();
-        JsonNode defaults = client.get("/patrons/holds?limit=20&fields=default", token).json();
+        JsonNode all = SIERRA.client().get("/patrons/holds?limit=20", SIERRA.token()).json();
+        JsonNode defaults = SIERRA.client().get("/patrons/holds?limit=20&fields=default", SIERRA.token()).json();
 
         assertThat(defaults).isEqualTo(all);
     }
 
     @Test
     void noNullsAndAbsentValuesAreLeftOut() {
-        JsonNode page = client.get("/patrons/holds?limit=2000", token).json();
+        JsonNode page = SIERRA.client().get("/patrons/holds?limit=2000", SIERRA.token()).json();
 
         SierraTestClient.assertNoNulls(page);
         for (JsonNode entry : page.get("entries")) {
@@ -152,27 +130,27 @@ class SierraHoldsPagingTest {
 
     @Test
     void unknownParametersAreIgnored() {
-        JsonNode plain = client.get("/patrons/holds?limit=5", token).json();
-        JsonNode withExtras = client.get("/patrons/holds?limit=5&sort=desc&foo=bar", token).json();
+        JsonNode plain = SIERRA.client().get("/patrons/holds?limit=5", SIERRA.token()).json();
+        JsonNode withExtras = SIERRA.client().get("/patrons/holds?limit=5&sort=desc&foo=bar", SIERRA.token()).json();
 
         assertThat(withExtras).isEqualTo(plain);
     }
 
     @Test
     void expandRecordEmbedsTheItemOrBib() {
-        JsonNode entries = client.get("/patrons/holds?limit=300&expand=record", token).json().get("entries");
+        JsonNode entries = SIERRA.client().get("/patrons/holds?limit=300&expand=record", SIERRA.token()).json().get("entries");
 
         for (int i = 0; i < entries.size(); i++) {
-            SimHold hold = data.hold(i);
+            SimHold hold = SIERRA.data().hold(i);
             JsonNode record = entries.get(i).get("record");
             switch (hold.recordType()) {
                 case "i" -> {
-                    SimItem item = data.item(hold.recordId()).orElseThrow();
+                    SimItem item = SIERRA.data().item(hold.recordId()).orElseThrow();
                     assertThat(record.get("id").asText()).isEqualTo(Long.toString(item.id()));
                     assertThat(record.get("bibIds").get(0).asText()).isEqualTo(Long.toString(item.bibId()));
                 }
                 case "b" -> assertThat(record.get("title").asText())
-                        .isEqualTo(data.bib(hold.recordId()).orElseThrow().title());
+                        .isEqualTo(SIERRA.data().bib(hold.recordId()).orElseThrow().title());
                 default -> assertThat(record.asText()).endsWith("/volumes/" + hold.recordId());
             }
         }
@@ -181,24 +159,24 @@ class SierraHoldsPagingTest {
     @Test
     void singleHoldRoundTrips() {
         for (int index : new int[] {0, 1, 42, 2500, HOLDS - 1}) {
-            SimHold hold = data.hold(index);
+            SimHold hold = SIERRA.data().hold(index);
 
-            Reply reply = client.get("/patrons/holds/" + hold.holdId(), token);
+            Reply reply = SIERRA.client().get("/patrons/holds/" + hold.holdId(), SIERRA.token());
 
             assertThat(reply.status()).isEqualTo(200);
             assertMatchesOracle(reply.json(), hold);
         }
-        SimHold hold = data.hold(7);
-        assertThat(fieldNames(client.get("/patrons/holds/" + hold.holdId() + "?fields=status", token).json()))
+        SimHold hold = SIERRA.data().hold(7);
+        assertThat(fieldNames(SIERRA.client().get("/patrons/holds/" + hold.holdId() + "?fields=status", SIERRA.token()).json()))
                 .containsExactlyInAnyOrder("id", "status");
-        assertThat(simulator.stats().requests(SierraEndpoint.HOLD)).isEqualTo(6);
+        assertThat(SIERRA.simulator().stats().requests(SierraEndpoint.HOLD)).isEqualTo(6);
     }
 
     @Test
     void unknownOrBadHoldIdIsAnError() {
-        client.get("/patrons/holds/1", token).assertSierraError(404, 107);
-        client.get("/patrons/holds/" + (data.hold(HOLDS - 1).holdId() + 3), token).assertSierraError(404, 107);
-        client.get("/patrons/holds/abc", token).assertSierraError(400, 101);
+        SIERRA.client().get("/patrons/holds/1", SIERRA.token()).assertSierraError(404, 107);
+        SIERRA.client().get("/patrons/holds/" + (SIERRA.data().hold(HOLDS - 1).holdId() + 3), SIERRA.token()).assertSierraError(404, 107);
+        SIERRA.client().get("/patrons/holds/abc", SIERRA.token()).assertSierraError(400, 101);
     }
 
     @Test
@@ -234,7 +212,7 @@ class SierraHoldsPagingTest {
     }
 
     static void assertMatchesOracle(JsonNode entry, SimHold hold) {
-        String base = simulator.baseUrl();
+        String base = SIERRA.simulator().baseUrl();
         assertThat(entry.get("id").asText()).isEqualTo(base + "/patrons/holds/" + hold.holdId());
         assertThat(entry.get("record").asText()).isEqualTo(base + "/" + hold.recordEndpoint() + "/" + hold.recordId());
         assertThat(entry.get("patron").asText()).isEqualTo(base + "/patrons/" + hold.patronId());

@@ -13,49 +13,27 @@ import java.util.stream.LongStream;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.holdshelf.sandbox.sierra.SierraTestClient.Reply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SierraLookupTest {
 
     private static final long FIRST_ITEM = 5_000_000;
     private static final long FIRST_BIB = 3_000_000;
 
-    private static SierraSimulator simulator;
-    private static SierraTestClient client;
-    private static HoldsDataSet data;
-    private static String token;
-
-    @BeforeAll
-    static void start() {
-        simulator = new SierraSimulator(SierraSandboxSettings.builder().holds(10_000).build()).start();
-        client = new SierraTestClient(simulator);
-        data = simulator.dataSet();
-        token = client.token();
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
-
-    @BeforeEach
-    void resetStats() {
-        simulator.stats().reset();
-    }
+    @RegisterExtension
+    static final RunningSierra SIERRA = new RunningSierra(SierraSandboxSettings.builder().holds(10_000).build());
 
     @Test
     void idListWithoutLimitIsSilentlyCutTo50() {
         String ids = idList(FIRST_ITEM, 60);
 
-        JsonNode page = client.get("/items?id=" + ids, token).json();
+        JsonNode page = SIERRA.client().get("/items?id=" + ids, SIERRA.token()).json();
 
         assertThat(page.get("total").asInt()).isEqualTo(50);
         assertThat(page.get("entries")).hasSize(50);
         assertThat(page.get("entries").get(49).get("id").asText()).isEqualTo(Long.toString(FIRST_ITEM + 49));
-        assertThat(simulator.stats().lookupCalls())
+        assertThat(SIERRA.simulator().stats().lookupCalls())
                 .containsExactly(new SierraStats.LookupCall(SierraEndpoint.ITEMS, 60, OptionalInt.empty(), 50));
     }
 
@@ -63,10 +41,10 @@ class SierraLookupTest {
     void idListIsCutToTheGivenLimit() {
         String ids = idList(FIRST_BIB, 60);
 
-        assertThat(client.get("/bibs?limit=60&id=" + ids, token).json().get("entries")).hasSize(60);
-        assertThat(client.get("/bibs?limit=10&id=" + ids, token).json().get("entries")).hasSize(10);
+        assertThat(SIERRA.client().get("/bibs?limit=60&id=" + ids, SIERRA.token()).json().get("entries")).hasSize(60);
+        assertThat(SIERRA.client().get("/bibs?limit=10&id=" + ids, SIERRA.token()).json().get("entries")).hasSize(10);
 
-        assertThat(simulator.stats().lookupCalls(SierraEndpoint.BIBS))
+        assertThat(SIERRA.simulator().stats().lookupCalls(SierraEndpoint.BIBS))
                 .extracting(SierraStats.LookupCall::idCount, SierraStats.LookupCall::limit)
                 .containsExactly(
                         tuple(60, OptionalInt.of(60)),
@@ -77,7 +55,7 @@ class SierraLookupTest {
     void recordsComeInTheOrderAskedAndUnknownIdsAreLeftOut() {
         List<Long> asked = List.of(FIRST_ITEM + 9, 42L, FIRST_ITEM + 2, FIRST_ITEM + 9, FIRST_ITEM + 5, FIRST_BIB);
 
-        JsonNode page = client.get("/items?limit=100&id=" + join(asked), token).json();
+        JsonNode page = SIERRA.client().get("/items?limit=100&id=" + join(asked), SIERRA.token()).json();
 
         assertThat(page.get("entries")).extracting(entry -> entry.get("id").asText())
                 .containsExactly("5000009", "5000002", "5000005");
@@ -87,23 +65,23 @@ class SierraLookupTest {
 
     @Test
     void nothingFoundIs404AndBadListsAre400() {
-        client.get("/items?id=1,2,3", token).assertSierraError(404, 107);
-        client.get("/bibs?id=" + (FIRST_BIB + 2_500), token).assertSierraError(404, 107);
-        client.get("/items?limit=2001&id=5000000", token).assertSierraError(400, 108);
-        client.get("/items?limit=0&id=5000000", token).assertSierraError(400, 108);
-        client.get("/items?id=5000000,abc", token).assertSierraError(400, 101);
-        client.get("/items?id=" + idList(FIRST_ITEM, 2001) + "&limit=2000", token).assertSierraError(400, 108);
-        client.get("/patrons", token).assertSierraError(400, 105);
+        SIERRA.client().get("/items?id=1,2,3", SIERRA.token()).assertSierraError(404, 107);
+        SIERRA.client().get("/bibs?id=" + (FIRST_BIB + 2_500), SIERRA.token()).assertSierraError(404, 107);
+        SIERRA.client().get("/items?limit=2001&id=5000000", SIERRA.token()).assertSierraError(400, 108);
+        SIERRA.client().get("/items?limit=0&id=5000000", SIERRA.token()).assertSierraError(400, 108);
+        SIERRA.client().get("/items?id=5000000,abc", SIERRA.token()).assertSierraError(400, 101);
+        SIERRA.client().get("/items?id=" + idList(FIRST_ITEM, 2001) + "&limit=2000", SIERRA.token()).assertSierraError(400, 108);
+        SIERRA.client().get("/patrons", SIERRA.token()).assertSierraError(400, 105);
     }
 
     @Test
     void itemsCarryBarcodeBibAndStatus() {
-        JsonNode entries = client.get("/items?limit=2000&id=" + idList(FIRST_ITEM, 2000), token).json().get("entries");
+        JsonNode entries = SIERRA.client().get("/items?limit=2000&id=" + idList(FIRST_ITEM, 2000), SIERRA.token()).json().get("entries");
 
         SierraTestClient.assertNoNulls(entries);
         assertThat(entries).hasSize(2000);
         for (JsonNode entry : entries) {
-            SimItem item = data.item(Long.parseLong(entry.get("id").asText())).orElseThrow();
+            SimItem item = SIERRA.data().item(Long.parseLong(entry.get("id").asText())).orElseThrow();
             assertThat(entry.get("id").isTextual()).isTrue();
             assertThat(entry.path("barcode").textValue()).isEqualTo(item.barcode());
             assertThat(entry.get("bibIds")).hasSize(1);
@@ -117,7 +95,7 @@ class SierraLookupTest {
 
     @Test
     void fieldsRestrictItemProperties() {
-        JsonNode entry = client.get("/items?id=5000003&fields=barcode,bibIds", token).json().get("entries").get(0);
+        JsonNode entry = SIERRA.client().get("/items?id=5000003&fields=barcode,bibIds", SIERRA.token()).json().get("entries").get(0);
 
         assertThat(entry.properties()).extracting(Map.Entry::getKey)
                 .containsExactlyInAnyOrder("id", "barcode", "bibIds");
@@ -127,7 +105,7 @@ class SierraLookupTest {
     void hostileTitlesSurviveTheRoundTrip() {
         int showcase = Vocabulary.SHOWCASE_TITLES.size();
 
-        JsonNode entries = client.get("/bibs?limit=100&id=" + idList(FIRST_BIB, showcase), token).json().get("entries");
+        JsonNode entries = SIERRA.client().get("/bibs?limit=100&id=" + idList(FIRST_BIB, showcase), SIERRA.token()).json().get("entries");
 
         List<String> titles = new ArrayList<>();
         entries.forEach(entry -> titles.add(entry.get("title").asText()));
@@ -139,11 +117,11 @@ class SierraLookupTest {
 
     @Test
     void patronContactDetailsOnlyWhenRequested() {
-        List<Long> patronIds = data.holds().limit(40).map(SimHold::patronId).distinct().toList();
+        List<Long> patronIds = SIERRA.data().holds().limit(40).map(SimHold::patronId).distinct().toList();
 
-        JsonNode plain = client.get("/patrons?limit=100&id=" + join(patronIds), token).json();
-        JsonNode detailed = client.get("/patrons?limit=100&fields=names,barcodes,emails,phones,homeLibraryCode&id="
-                + join(patronIds), token).json();
+        JsonNode plain = SIERRA.client().get("/patrons?limit=100&id=" + join(patronIds), SIERRA.token()).json();
+        JsonNode detailed = SIERRA.client().get("/patrons?limit=100&fields=names,barcodes,emails,phones,homeLibraryCode&id="
+                + join(patronIds), SIERRA.token()).json();
 
         assertThat(plain.get("entries")).hasSize(patronIds.size())
                 .allSatisfy(entry -> {
@@ -152,7 +130,7 @@ class SierraLookupTest {
                     assertThat(entry.has("homeLibraryCode")).isTrue();
                 });
         for (JsonNode entry : detailed.get("entries")) {
-            SimPatron patron = data.patron(entry.get("id").asLong()).orElseThrow();
+            SimPatron patron = SIERRA.data().patron(entry.get("id").asLong()).orElseThrow();
             assertThat(entry.get("names").get(0).asText()).isEqualTo(patron.names().get(0));
             assertThat(entry.get("barcodes").get(0).asText()).isEqualTo(patron.barcodes().get(0));
             assertThat(entry.has("emails")).isEqualTo(!patron.emails().isEmpty());
@@ -164,20 +142,20 @@ class SierraLookupTest {
 
     @Test
     void singleRecordEndpoints() {
-        SimHold hold = data.hold(0);
-        Reply item = client.get("/items/5000000", token);
-        Reply bib = client.get("/bibs/3000001", token);
-        Reply patron = client.get("/patrons/" + hold.patronId() + "?fields=names", token);
+        SimHold hold = SIERRA.data().hold(0);
+        Reply item = SIERRA.client().get("/items/5000000", SIERRA.token());
+        Reply bib = SIERRA.client().get("/bibs/3000001", SIERRA.token());
+        Reply patron = SIERRA.client().get("/patrons/" + hold.patronId() + "?fields=names", SIERRA.token());
 
         assertThat(item.json().get("barcode").asText()).isEqualTo(HoldsDataSet.itemBarcode(5_000_000));
         assertThat(bib.json().get("title").asText()).isEqualTo("=HYPERLINK(\"http://x\",\"click\")");
         assertThat(patron.json().get("names").get(0).asText())
-                .isEqualTo(data.patron(hold.patronId()).orElseThrow().names().get(0));
-        client.get("/items/1", token).assertSierraError(404, 107);
-        client.get("/bibs/99", token).assertSierraError(404, 107);
-        client.get("/patrons/5", token).assertSierraError(404, 107);
-        client.get("/items/x1", token).assertSierraError(400, 101);
-        assertThat(simulator.stats().requests(SierraEndpoint.ITEM)).isEqualTo(3);
+                .isEqualTo(SIERRA.data().patron(hold.patronId()).orElseThrow().names().get(0));
+        SIERRA.client().get("/items/1", SIERRA.token()).assertSierraError(404, 107);
+        SIERRA.client().get("/bibs/99", SIERRA.token()).assertSierraError(404, 107);
+        SIERRA.client().get("/patrons/5", SIERRA.token()).assertSierraError(404, 107);
+        SIERRA.client().get("/items/x1", SIERRA.token()).assertSierraError(400, 101);
+        assertThat(SIERRA.simulator().stats().requests(SierraEndpoint.ITEM)).isEqualTo(3);
     }
 
     private static String idList(long first, int count) {
