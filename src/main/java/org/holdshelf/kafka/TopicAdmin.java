@@ -1,6 +1,8 @@
 package org.holdshelf.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,6 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.holdshelf.config.HoldshelfConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +62,9 @@ public final class TopicAdmin {
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-                LOG.info("Created Kafka topics {}", missing.stream().map(NewTopic::name).toList());
+                List<String> created = missing.stream().map(NewTopic::name).toList();
+                awaitLeaders(admin, created, Duration.ofSeconds(60));
+                LOG.info("Created Kafka topics {}", created);
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach Kafka at " + props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
@@ -67,6 +72,42 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating Kafka topics", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader. A topic is created before its
+     * partitions are ready; an idempotent producer that writes in between meets
+     * NOT_LEADER_OR_FOLLOWER and can then be refused with OUT_OF_ORDER_SEQUENCE_NUMBER until its
+     * delivery timeout (seen with Kafka 3.9.1), so nothing writes to a topic before this returns.
+     */
+    public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMs = 10;
+        while (true) {
+            List<String> waiting = new ArrayList<>();
+            try {
+                admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .forEach((name, description) -> {
+                            if (description.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+                                waiting.add(name);
+                            }
+                        });
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                waiting.addAll(topics); // not yet in the metadata the admin client was answered from
+            }
+            if (waiting.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + waiting + " still have no leader after " + timeout.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(pauseMs);
+            pauseMs = Math.min(500, pauseMs * 2);
         }
     }
 }

@@ -3,12 +3,14 @@ package org.holdshelf.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,6 +23,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.holdshelf.kafka.EmbeddedKafkaBroker;
+import org.holdshelf.kafka.TopicAdmin;
 
 /**
  * One real in-process KRaft broker for the whole test JVM (started on first use, stopped and
@@ -53,7 +56,8 @@ public final class SharedKafka {
     public static void createTopic(String topic, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-        } catch (InterruptedException | ExecutionException e) {
+            TopicAdmin.awaitLeaders(admin, List.of(topic), Duration.ofSeconds(60));
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + topic, e);
         }
     }
@@ -64,7 +68,8 @@ public final class SharedKafka {
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try (Admin admin = admin()) {
             admin.createTopics(List.of(compacted)).all().get();
-        } catch (InterruptedException | ExecutionException e) {
+            TopicAdmin.awaitLeaders(admin, List.of(topic), Duration.ofSeconds(60));
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + topic, e);
         }
     }
