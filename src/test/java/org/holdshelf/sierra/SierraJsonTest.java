@@ -54,6 +54,38 @@ class SierraJsonTest {
     }
 
     @Test
+    void shouldReadReadyHoldsExactlyWhateverTheFieldOrderAndWhatComesBeforeThem() throws Exception {
+        // queued holds are skipped undecoded, then ready ones are re-read from their bytes: multi-byte
+        // text, escapes and nested values before them must not shift where a ready hold is read from
+        String page = """
+                {"start": 0, "entries": [
+                  {"status": {"name": "on hold.", "code": "0"}, "id": "https://h/v6/patrons/holds/1",
+                   "pickupLocation": {"code": "jp", "name": "日本語の分館 \\\\ \\"quoted\\", é"},
+                   "extra": {"nested": [1, {"deeper": "ü"}], "flag": true}},
+                  {"status": {"code": "b", "name": "Bib hold ready for pickup."},
+                   "id": "https://h/v6/patrons/holds/2", "patron": "https://h/v6/patrons/20",
+                   "pickupLocation": {"name": "Ωmega, \\"east\\"", "code": "om"},
+                   "pickupByDate": "2024-05-17T08:00:00Z", "record": "https://h/v6/bibs/300"},
+                  {"id": "https://h/v6/patrons/holds/3", "placed": "=cmd|' /C calc'!A0",
+                   "status": {"code": "0"}, "pickupLocation": {"code": "x", "name": "Ж"}},
+                  {"pickupLocation": {"code": "xz", "name": "中文"}, "patron": "https://h/v6/patrons/40",
+                   "id": "https://h/v6/patrons/holds/4", "recordType": "j",
+                   "status": {"code": "t"}}
+                ], "total": 4}""";
+
+        HoldsPage result = SierraJson.holdsPage(bytes(page), 0, NEW_YORK);
+
+        assertThat(result.entryCount()).isEqualTo(4);
+        assertThat(result.reportedTotal()).isEqualTo(4L);
+        assertThat(result.rejected()).isEmpty();
+        assertThat(result.holds()).extracting(SierraHold::holdId, SierraHold::statusCode, SierraHold::patronId,
+                        SierraHold::recordType, SierraHold::recordId, SierraHold::pickupLocationCode, SierraHold::pickupLocationName)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("2", "b", "20", "b", "300", "om", "Ωmega, \"east\""),
+                        org.assertj.core.groups.Tuple.tuple("4", "t", "40", "j", null, "xz", "中文"));
+    }
+
+    @Test
     void shouldRejectAPublishableHoldWithoutAPickupLocationAndSayWhy() throws Exception {
         String page = """
                 {"entries": [{"id": "https://h/v6/patrons/holds/9", "patron": "https://h/v6/patrons/1",
