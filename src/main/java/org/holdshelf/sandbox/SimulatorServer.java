@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -43,6 +44,8 @@ public abstract class SimulatorServer implements AutoCloseable {
      */
     private static final int WORKER_THREADS = 32;
 
+    private static final ThreadLocal<Long> ARRIVED_NANOS = new ThreadLocal<>();
+
     private final String name;
     private HttpServer server;
     private ExecutorService workers;
@@ -70,7 +73,16 @@ public abstract class SimulatorServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(workers);
+        // the request's arrival is taken on the dispatcher thread, when the request was read, so a
+        // simulated latency counts from there as a real server's response time does (the hop to
+        // a worker thread is then inside it, not added to it)
+        server.setExecutor(task -> {
+            long arrived = System.nanoTime();
+            workers.execute(() -> {
+                ARRIVED_NANOS.set(arrived);
+                task.run();
+            });
+        });
         register(server);
         server.start();
         return this;
@@ -173,19 +185,28 @@ public abstract class SimulatorServer implements AutoCloseable {
         return params;
     }
 
+    /** {@link System#nanoTime()} when the server read the request being handled on this thread. */
+    protected static long requestArrivedNanos() {
+        Long arrived = ARRIVED_NANOS.get();
+        return arrived == null ? System.nanoTime() : arrived;
+    }
+
     /** Sleeps for a simulated network latency; the simulator's own threads, never the client's. */
     public static void simulateLatency(long millis) {
         simulateLatencyNanos(TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
+    /**
+     * Parks until the deadline rather than sleeping: {@code Thread.sleep} rounds to whole
+     * milliseconds, which would add about half a millisecond to every simulated latency.
+     */
     public static void simulateLatencyNanos(long nanos) {
-        if (nanos <= 0) {
-            return;
-        }
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.currentThread().isInterrupted()) {
+                return; // the server is stopping; the interrupt stays set for the caller
+            }
         }
     }
 }

@@ -329,7 +329,7 @@ public final class SierraSimulator extends SimulatorServer {
         FaultInjector injector = faults;
         long page = offset / limit;
         Optional<FaultPlan.Rule> fault = injector.fire(FaultPlan.Target.HOLDS, page);
-        long arrived = System.nanoTime();
+        long arrived = requestArrivedNanos();
         answer(exchange, FaultPlan.Target.HOLDS, page, fault, arrived, settings.pageLatencyMs(), () -> {
             int from = offset == 0 ? 0 : Math.max(0, offset - settings.overlapAfterFirstPage());
             if (from >= data.size()) {
@@ -359,7 +359,7 @@ public final class SierraSimulator extends SimulatorServer {
         FaultInjector injector = faults;
         long call = injector.nextCall(target);
         Optional<FaultPlan.Rule> fault = injector.fire(target, call);
-        long arrived = System.nanoTime();
+        long arrived = requestArrivedNanos();
         // Sierra's quirk: more ids than the limit are not an error; the answer is silently cut.
         List<T> found = ids.stream().map(finder::apply).flatMap(Optional::stream).skip(offset).limit(limit).toList();
         boolean answeredNormally = fault.isEmpty() || fault.get().kind() == FaultPlan.Kind.SLOW;
