@@ -134,6 +134,7 @@ public final class HarvestRun implements AutoCloseable {
         this.enrichPool = Executors.newFixedThreadPool(settings.pageConcurrency(), threads("sierra-lookup"));
         this.windowSize = settings.pageConcurrency() + 2;
         this.lastProgressNanos = System.nanoTime();
+        fillWindow(); // the first pages are requested while the run's start is being published
     }
 
     public String runId() {

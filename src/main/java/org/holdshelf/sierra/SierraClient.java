@@ -52,7 +52,11 @@ public class SierraClient {
     SierraClient(SierraSettings settings, ZoneId libraryZone, Clock clock) {
         this.settings = settings;
         this.libraryZone = libraryZone;
+        // The client's own tasks run inline on its selector thread rather than hopping to a pool:
+        // they never block (bodies are collected into byte arrays, callers wait on send), and the
+        // hops cost about a millisecond per page, 2% of a 50 ms page.
         this.http = HttpClient.newBuilder()
+                .executor(Runnable::run)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
