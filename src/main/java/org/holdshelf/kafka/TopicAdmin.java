@@ -3,6 +3,7 @@ package org.holdshelf.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -14,8 +15,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.holdshelf.config.HoldshelfConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,35 +79,35 @@ public final class TopicAdmin {
     }
 
     /**
-     * Waits until every partition of {@code topics} has a leader. A topic is created before its
-     * partitions are ready; an idempotent producer that writes in between meets
+     * Waits until the leader of every partition of {@code topics} answers for it. A topic is
+     * created before its partitions are ready: the controller names a leader before that broker
+     * has loaded the partition. An idempotent producer that writes in between meets
      * NOT_LEADER_OR_FOLLOWER and can then be refused with OUT_OF_ORDER_SEQUENCE_NUMBER until its
-     * delivery timeout (seen with Kafka 3.9.1), so nothing writes to a topic before this returns.
+     * delivery timeout (seen with Kafka 3.9.1), so nothing writes to a new topic before this
+     * returns. Listing the partitions' end offsets is answered by the leaders themselves.
      */
     public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout)
             throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMs = 10;
+        String notReady;
         while (true) {
-            List<String> waiting = new ArrayList<>();
             try {
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
                 admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .forEach((name, description) -> {
-                            if (description.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
-                                waiting.add(name);
-                            }
-                        });
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-                waiting.addAll(topics); // not yet in the metadata the admin client was answered from
-            }
-            if (waiting.isEmpty()) {
+                        .forEach((name, description) -> description.partitions().forEach(
+                                p -> partitions.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof InvalidMetadataException)) {
+                    throw e; // not a partition that is still being set up
+                }
+                notReady = e.getCause().getMessage();
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("partitions of " + waiting + " still have no leader after " + timeout.toSeconds() + " s");
+                throw new TimeoutException("partitions of " + topics + " are not ready after " + timeout.toSeconds()
+                        + " s: " + notReady);
             }
             TimeUnit.MILLISECONDS.sleep(pauseMs);
             pauseMs = Math.min(500, pauseMs * 2);
