@@ -66,7 +66,7 @@ public final class TopicAdmin {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
                 List<String> created = missing.stream().map(NewTopic::name).toList();
-                awaitLeaders(admin, created, Duration.ofSeconds(60));
+                awaitPartitionsReady(admin, created, Duration.ofSeconds(60));
                 LOG.info("Created Kafka topics {}", created);
             }
         } catch (ExecutionException | TimeoutException e) {
@@ -86,7 +86,7 @@ public final class TopicAdmin {
      * delivery timeout (seen with Kafka 3.9.1), so nothing writes to a new topic before this
      * returns. Listing the partitions' end offsets is answered by the leaders themselves.
      */
-    public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout)
+    public static void awaitPartitionsReady(Admin admin, Collection<String> topics, Duration timeout)
             throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMs = 10;

@@ -193,7 +193,7 @@ public final class Benchmarks {
             String target = "bench-publish-" + runs;
             try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(target, 6, (short) 1))).all().get();
-                org.holdshelf.kafka.TopicAdmin.awaitLeaders(admin, List.of(target), Duration.ofSeconds(60));
+                org.holdshelf.kafka.TopicAdmin.awaitPartitionsReady(admin, List.of(target), Duration.ofSeconds(60));
             }
             org.holdshelf.kafka.KafkaRecords convert = new org.holdshelf.kafka.KafkaRecords();
             var template = app.camel().createProducerTemplate();

@@ -45,7 +45,7 @@ final class RawProducerBaseline {
         String topic = "bench-raw-" + System.nanoTime();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-            TopicAdmin.awaitLeaders(admin, List.of(topic), java.time.Duration.ofSeconds(60));
+            TopicAdmin.awaitPartitionsReady(admin, List.of(topic), java.time.Duration.ofSeconds(60));
         }
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -56,7 +56,7 @@ public final class SharedKafka {
     public static void createTopic(String topic, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-            TopicAdmin.awaitLeaders(admin, List.of(topic), Duration.ofSeconds(60));
+            TopicAdmin.awaitPartitionsReady(admin, List.of(topic), Duration.ofSeconds(60));
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + topic, e);
         }
@@ -68,7 +68,7 @@ public final class SharedKafka {
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try (Admin admin = admin()) {
             admin.createTopics(List.of(compacted)).all().get();
-            TopicAdmin.awaitLeaders(admin, List.of(topic), Duration.ofSeconds(60));
+            TopicAdmin.awaitPartitionsReady(admin, List.of(topic), Duration.ofSeconds(60));
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + topic, e);
         }
