@@ -82,6 +82,8 @@ public class PullListService {
         Path doneRecord = runDir.resolve(DONE_DIR).resolve(base + ".json");
         if (Files.exists(doneRecord)) {
             LOG.debug("Pull list {} of run {} is already complete", marker.pickupLocationCode(), marker.runId());
+            // a writer killed after its done record and before its cleanup left debris: ours to clear now
+            clearLocationDebris(runDir, base, doneRecord);
         } else {
             writeLocation(marker, partition, markerOffset, runDir, base, doneRecord);
         }
@@ -101,14 +103,12 @@ public class PullListService {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the run directory " + runDir, e);
         }
-        Path spill = runDir.resolve(".sort-" + base);
+        Path spill = spillDir(runDir, base);
         String readyFile = base + ".csv";
         String incomingFile = base + "-incoming.csv";
         // a writer killed earlier may have left hidden temporaries; they are ours to clear
-        AtomicFiles.deleteQuietly(spill);
-        AtomicFiles.deleteStaleTemporaries(runDir.resolve(readyFile));
-        AtomicFiles.deleteStaleTemporaries(runDir.resolve(incomingFile));
-        AtomicFiles.deleteStaleTemporaries(doneRecord);
+        clearLocationDebris(runDir, base, doneRecord);
+        LocationDone done;
         try (ExternalSorter ready = new ExternalSorter(sortChunkRows, spill);
              ExternalSorter incoming = new ExternalSorter(sortChunkRows, spill)) {
             if (marker.count() > 0) {
@@ -132,16 +132,29 @@ public class PullListService {
             }
             writeCsvAtomically(runDir.resolve(incomingFile), incoming.sorted());
             writeCsvAtomically(runDir.resolve(readyFile), ready.sorted());
-            LocationDone done = new LocationDone(marker.pickupLocationCode(), marker.pickupLocationName(), readyFile,
+            done = new LocationDone(marker.pickupLocationCode(), marker.pickupLocationName(), readyFile,
                     ready.count(), incomingFile, incoming.count(), clock.instant().toString(), marker.runStartedAt(),
                     marker.harvestCompletedAt());
-            AtomicFiles.write(doneRecord, out -> out.write(Json.toBytes(done)));
-            locationsWritten.incrementAndGet();
-            LOG.info("Pull list {} ({}) of run {}: {} ready, {} incoming", marker.pickupLocationCode(),
-                    marker.pickupLocationName(), marker.runId(), ready.count(), incoming.count());
         } finally {
             AtomicFiles.deleteQuietly(spill);
         }
+        // the done record comes last, after the spill is gone: "done" always means "nothing left to clear"
+        AtomicFiles.write(doneRecord, out -> out.write(Json.toBytes(done)));
+        locationsWritten.incrementAndGet();
+        LOG.info("Pull list {} ({}) of run {}: {} ready, {} incoming", marker.pickupLocationCode(),
+                marker.pickupLocationName(), marker.runId(), done.ready(), done.inTransit());
+    }
+
+    private static Path spillDir(Path runDir, String base) {
+        return runDir.resolve(".sort-" + base);
+    }
+
+    /** The hidden leftovers of a writer of this location that was killed: its sort spill and temporary files. */
+    private static void clearLocationDebris(Path runDir, String base, Path doneRecord) {
+        AtomicFiles.deleteQuietly(spillDir(runDir, base));
+        AtomicFiles.deleteStaleTemporaries(runDir.resolve(base + ".csv"));
+        AtomicFiles.deleteStaleTemporaries(runDir.resolve(base + "-incoming.csv"));
+        AtomicFiles.deleteStaleTemporaries(doneRecord);
     }
 
     private void writeCsvAtomically(Path target, Iterator<PullListRow> rows) {
@@ -163,6 +176,7 @@ public class PullListService {
     private void finishRunIfComplete(Path runDir, LocationEnd marker) {
         Path manifestFile = runDir.resolve("manifest.json");
         if (Files.exists(manifestFile)) {
+            clearRunDebris(runDir);
             return;
         }
         List<LocationDone> done = readDoneRecords(runDir);
@@ -170,6 +184,7 @@ public class PullListService {
             return;
         }
         Optional<Manifest> written = RunManifest.create(runDir, () -> manifest(marker, done));
+        clearRunDebris(runDir);
         if (written.isEmpty()) {
             return; // another instance completed the run at the same moment
         }
@@ -178,6 +193,26 @@ public class PullListService {
         LOG.info("Run {} pull lists complete: {} locations, {} ready and {} in-transit holds in {} files, {} after the run started",
                 marker.runId(), manifest.locations(), manifest.readyHolds(), manifest.inTransitHolds(), manifest.files().size(),
                 org.holdshelf.config.Durations.human(Duration.ofMillis(manifest.timings().runToLastFileMs())));
+    }
+
+    /** Once every location of the run is done, no writer of its pull lists is left: every spill and temporary is debris. */
+    private static void clearRunDebris(Path runDir) {
+        try (DirectoryStream<Path> spills = Files.newDirectoryStream(runDir, ".sort-*")) {
+            for (Path spill : spills) {
+                AtomicFiles.deleteQuietly(spill);
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot list {} for leftover sort spills: {}", runDir, e.getMessage());
+        }
+        Path doneDir = runDir.resolve(DONE_DIR);
+        try (DirectoryStream<Path> records = Files.newDirectoryStream(doneDir, "*.json")) {
+            for (Path record : records) {
+                String name = record.getFileName().toString();
+                clearLocationDebris(runDir, name.substring(0, name.length() - ".json".length()), record);
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot list {} for leftover temporaries: {}", doneDir, e.getMessage());
+        }
     }
 
     private Manifest manifest(LocationEnd marker, List<LocationDone> done) {

@@ -156,6 +156,48 @@ class PullListServiceTest {
         assertThat(Files.readString(file)).isEqualTo(before);
     }
 
+    /**
+     * The state a writer leaves when it is killed after its done record and before its cleanup (the
+     * window that once left a sort spill behind in a clean build): the location is complete, its
+     * spill and a temporary file are still there. The next delivery of its marker clears them, and
+     * so does the run's completion, however the debris got there.
+     */
+    @Test
+    void shouldClearTheDebrisOfAWriterKilledAfterItsDoneRecord() throws Exception {
+        long first = add(RUN, "mo", "1", HoldState.READY, "200", "2026-11-25T03:30:00Z", "a");
+        add(RUN, "mo", "2", HoldState.READY, "201", "2026-11-25T03:30:00Z", "b");
+        add(RUN, "mo", "3", HoldState.READY, "202", "2026-11-25T03:30:00Z", "c");
+        byte[] moMarker = marker(RUN, "mo", 3, 0, 2, first);
+        long moMarkerOffset = next();
+        service.completeLocation(moMarker, 0, moMarkerOffset);
+        Path runDir = service.runDir(RUN);
+        assertThat(runDir.resolve(".done").resolve("mo.json")).exists();
+        assertThat(runDir.resolve(".sort-mo")).as("3 rows in chunks of 2 spilled, and the spill is gone").doesNotExist();
+
+        leaveDebris(runDir, "mo");
+        service.completeLocation(moMarker, 0, moMarkerOffset);
+        assertThat(hiddenDebris(runDir)).as("cleared on the marker's next delivery").isEmpty();
+
+        leaveDebris(runDir, "mo");
+        long other = add(RUN, "ha", "4", HoldState.READY, "300", "2026-11-25T03:30:00Z", "d");
+        service.completeLocation(marker(RUN, "ha", 1, 0, 2, other), 0, next());
+        assertThat(service.manifest(RUN)).isPresent();
+        assertThat(hiddenDebris(runDir)).as("cleared when the run completes").isEmpty();
+        assertThat(runDir.resolve("mo.csv")).exists();
+    }
+
+    private static void leaveDebris(Path runDir, String base) throws Exception {
+        Files.createDirectories(runDir.resolve(".sort-" + base));
+        Files.write(runDir.resolve(".sort-" + base).resolve("sort-123.run"), new byte[] {1, 2, 3});
+        Files.write(runDir.resolve("." + base + ".csv.0badc0de.tmp"), new byte[] {4});
+    }
+
+    private static List<String> hiddenDebris(Path runDir) throws Exception {
+        try (var files = Files.list(runDir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".sort-") || n.endsWith(".tmp")).toList();
+        }
+    }
+
     @Test
     void shouldNeverMoveLatestBackToAnOlderRun() {
         String newer = "20261123T150000Z-ffff";
