@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.holdshelf.sierra.RetryPolicy;
+import org.holdshelf.platform.http.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,9 +3,9 @@ package org.holdshelf.alma;
 import java.net.URI;
 import java.time.Duration;
 
-import org.holdshelf.config.ConfigurationException;
-import org.holdshelf.config.HoldshelfConfig;
-import org.holdshelf.sierra.RetryPolicy;
+import org.holdshelf.platform.config.ConfigurationException;
+import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.http.RetryPolicy;
 
 /**
  * How the pipeline scans in-transit items in at Alma. Built from the {@code holdshelf.alma.*}

@@ -1,18 +1,18 @@
 package org.holdshelf.alma;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-import org.holdshelf.events.DeadLetter;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.HoldEvent;
 import org.holdshelf.events.HoldState;
 import org.holdshelf.events.Json;
 import org.holdshelf.events.LocationEnd;
-import org.holdshelf.kafka.InboundRecord;
-import org.holdshelf.kafka.OutboundRecord;
+import org.holdshelf.events.RunEnd;
+import org.holdshelf.platform.kafka.DeadLetters;
+import org.holdshelf.platform.kafka.InboundRecord;
+import org.holdshelf.platform.kafka.OutboundRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,21 +32,20 @@ public class ScanInBatches {
     private final Supplier<ScanInService> service;
     private final ScanInReport report;
     private final ScanInOutcomeLog outcomes;
-    private final String deadLetterTopic;
-    private final Clock clock;
+    private final DeadLetters deadLetters;
 
-    public ScanInBatches(Supplier<ScanInService> service, ScanInReport report, String deadLetterTopic, Clock clock) {
+    public ScanInBatches(Supplier<ScanInService> service, ScanInReport report, DeadLetters deadLetters) {
         this.service = service;
         this.report = report;
         this.outcomes = new ScanInOutcomeLog(report::runDir);
-        this.deadLetterTopic = deadLetterTopic;
-        this.clock = clock;
+        this.deadLetters = deadLetters;
     }
 
     public List<OutboundRecord> process(List<InboundRecord> batch) {
         List<OutboundRecord> out = new ArrayList<>();
         List<HoldEvent> inTransit = new ArrayList<>();
         List<LocationEnd> markers = new ArrayList<>();
+        List<RunEnd> runEnds = new ArrayList<>();
         for (InboundRecord r : batch) {
             try {
                 if (EventTypes.HOLD.equals(r.type())) {
@@ -56,6 +55,8 @@ public class ScanInBatches {
                     }
                 } else if (EventTypes.LOCATION_END.equals(r.type())) {
                     markers.add(Json.read(r.value(), LocationEnd.class));
+                } else if (EventTypes.RUN_END.equals(r.type())) {
+                    runEnds.add(Json.read(r.value(), RunEnd.class));
                 }
             } catch (IllegalArgumentException e) {
                 out.add(deadLetter(r, e.getMessage()));
@@ -66,6 +67,9 @@ public class ScanInBatches {
         for (LocationEnd marker : markers) {
             report.completeLocation(marker.runId(), marker.pickupLocationCode(),
                     outcomes.read(marker.runId(), marker.pickupLocationCode()), marker.locationsInRun());
+        }
+        for (RunEnd end : runEnds) {
+            report.completeRun(end.runId(), end.locationsInRun()); // a run with no location has its (empty) report now
         }
         for (ScanOutcome o : results) {
             out.add(OutboundRecord.of(o.kafkaKey(), EventTypes.SCAN_IN, Json.toBytes(o)));
@@ -80,11 +84,6 @@ public class ScanInBatches {
     }
 
     private OutboundRecord deadLetter(InboundRecord r, String problem) {
-        LOG.error("Scan-in cannot read {}/{}@{}: {}", r.topic(), r.partition(), r.offset(), problem);
-        DeadLetter letter = new DeadLetter(EventTypes.DEAD_LETTER, EventTypes.SCHEMA_VERSION, clock.instant().toString(),
-                "scan-in", null, "UNREADABLE_RECORD", "Scan-in cannot read the record: " + problem, r.topic(),
-                r.partition(), r.offset(), r.key(), r.value() == null ? null : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
-        return new OutboundRecord(deadLetterTopic, r.key() == null ? r.topic() + "-" + r.partition() + "-" + r.offset() : r.key(),
-                EventTypes.DEAD_LETTER, Json.toBytes(letter));
+        return deadLetters.of("scan-in", null, "UNREADABLE_RECORD", "Scan-in cannot read the record: " + problem, r);
     }
 }

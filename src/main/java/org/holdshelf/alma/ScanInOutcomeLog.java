@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.holdshelf.events.Json;
-import org.holdshelf.reports.FileNames;
+import org.holdshelf.platform.files.FileNames;
 
 /**
  * The scan-in outcomes of each location of a run, appended to

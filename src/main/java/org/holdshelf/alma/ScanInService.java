@@ -25,10 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.holdshelf.alma.ScanOutcome.Outcome;
-import org.holdshelf.config.Durations;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.HoldEvent;
 import org.holdshelf.events.HoldState;
+import org.holdshelf.platform.config.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

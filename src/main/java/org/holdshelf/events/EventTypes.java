@@ -8,7 +8,11 @@ public final class EventTypes {
 
     public static final String HOLD = "HOLD";
     public static final String LOCATION_END = "LOCATION_END";
+    /** After the last location's marker: the run is complete on the topic, even with no location. */
+    public static final String RUN_END = "RUN_END";
     public static final String RUN_STARTED = "RUN_STARTED";
+    /** While a run goes on, every progress interval: it is alive, and how far it got. */
+    public static final String RUN_PROGRESS = "RUN_PROGRESS";
     public static final String RUN_COMPLETED = "RUN_COMPLETED";
     public static final String RUN_FAILED = "RUN_FAILED";
     public static final String DEAD_LETTER = "DEAD_LETTER";

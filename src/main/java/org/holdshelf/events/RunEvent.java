@@ -2,16 +2,26 @@ package org.holdshelf.events;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
- * A harvest run's lifecycle on {@code holdshelf.runs}, keyed by run id: {@code RUN_STARTED},
- * then exactly one of {@code RUN_COMPLETED} (with counts) or {@code RUN_FAILED} (with the reason).
+ * A harvest run's lifecycle on {@code holdshelf.runs}, keyed by run id: {@code RUN_STARTED}, then
+ * a {@code RUN_PROGRESS} every progress interval while it goes on, then exactly one of
+ * {@code RUN_COMPLETED} (with counts) or {@code RUN_FAILED} (with the reason). A run whose
+ * instance died stops sending progress; another instance then records it {@code RUN_FAILED} with
+ * a reason starting {@value #ABANDONED}.
+ *
+ * @param instance the pipeline instance running it (host and process id by default)
+ * @param at       when this record was written
  */
 public record RunEvent(
         String type,
         int schemaVersion,
         String runId,
         String trigger,
+        String instance,
         String startedAt,
+        String at,
         String finishedAt,
         Long durationMs,
         Integer pages,
@@ -22,12 +32,21 @@ public record RunEvent(
         Map<String, LocationCount> locations,
         String reason) {
 
+    /** How the reason of a run whose instance stopped without ending it begins. */
+    public static final String ABANDONED = "abandoned";
+
     /** Per pickup location: ready and in-transit holds published in the run. */
     public record LocationCount(String name, long ready, long inTransit) {
     }
 
-    public static RunEvent started(String runId, String trigger, String startedAt) {
-        return new RunEvent(EventTypes.RUN_STARTED, EventTypes.SCHEMA_VERSION, runId, trigger, startedAt,
-                null, null, null, null, null, null, null, null, null);
+    public static RunEvent started(String runId, String trigger, String instance, String startedAt) {
+        return new RunEvent(EventTypes.RUN_STARTED, EventTypes.SCHEMA_VERSION, runId, trigger, instance, startedAt,
+                startedAt, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** True for {@code RUN_COMPLETED} and {@code RUN_FAILED}: nothing follows them. */
+    @JsonIgnore
+    public boolean isOutcome() {
+        return EventTypes.RUN_COMPLETED.equals(type) || EventTypes.RUN_FAILED.equals(type);
     }
 }

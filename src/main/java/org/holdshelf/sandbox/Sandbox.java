@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.holdshelf.config.HoldshelfConfig;
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
 import org.holdshelf.sandbox.sierra.HoldsDataSet;
@@ -34,20 +33,20 @@ public final class Sandbox implements AutoCloseable {
         this.scanInEnabled = scanInEnabled;
     }
 
-    public static Sandbox start(HoldshelfConfig config) {
-        Map<String, String> settings = config.asMap();
+    /** Starts the simulators configured by the {@code holdshelf.sandbox.*} entries of {@code settings}. */
+    public static Sandbox start(Map<String, String> settings) {
         SierraSandboxSettings sierraSettings = SierraSandboxSettings.fromProperties(withPrefix(settings, SierraSandboxSettings.PREFIX));
         HoldsDataSet data = sierraSettings.newDataSet();
         SierraSimulator sierra = new SierraSimulator(sierraSettings, data);
         sierra.start();
         try {
-            int unknownPercent = Integer.parseInt(config.get(UNKNOWN_BARCODE_PERCENT, "5"));
+            int unknownPercent = Integer.parseInt(value(settings, UNKNOWN_BARCODE_PERCENT, "5"));
             List<String> known = almaCatalogue(data, unknownPercent);
             AlmaSimulator alma = new AlmaSimulator(AlmaSandboxSettings.fromMap(settings), known);
-            alma.start(Integer.parseInt(config.get("holdshelf.sandbox.alma.port", "0")));
+            alma.start(Integer.parseInt(value(settings, "holdshelf.sandbox.alma.port", "0")));
             LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known)",
                     sierra.baseUrl(), data.size(), data.seed(), alma.baseUrl(), known.size());
-            return new Sandbox(sierra, alma, config.get("holdshelf.sandbox.alma.enabled", "true"));
+            return new Sandbox(sierra, alma, value(settings, "holdshelf.sandbox.alma.enabled", "true"));
         } catch (RuntimeException e) {
             sierra.close();
             throw e;
@@ -65,6 +64,11 @@ public final class Sandbox implements AutoCloseable {
                     }
                 }));
         return known;
+    }
+
+    private static String value(Map<String, String> settings, String key, String fallback) {
+        String v = settings.get(key);
+        return v == null || v.isBlank() ? fallback : v.trim();
     }
 
     private static Map<String, String> withPrefix(Map<String, String> all, String prefix) {

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.holdshelf.platform.http.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

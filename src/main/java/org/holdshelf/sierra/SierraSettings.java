@@ -3,8 +3,9 @@ package org.holdshelf.sierra;
 import java.net.URI;
 import java.time.Duration;
 
-import org.holdshelf.config.ConfigurationException;
-import org.holdshelf.config.HoldshelfConfig;
+import org.holdshelf.platform.config.ConfigurationException;
+import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.http.RetryPolicy;
 
 /**
  * How the pipeline talks to Sierra. Built from {@code holdshelf.sierra.*} settings.

@@ -1,14 +1,14 @@
 package org.holdshelf.alma;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
-import org.holdshelf.config.ConfigurationException;
+import org.holdshelf.platform.config.ConfigurationException;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The holdshelf.alma.* settings: shipped defaults, required keys only when enabled, errors that name the key. */
 class AlmaSettingsTest {

@@ -3,7 +3,7 @@ package org.holdshelf.alma;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.holdshelf.config.HoldshelfConfig;
+import org.holdshelf.platform.config.HoldshelfConfig;
 
 /**
  * Settings for tests, resolved the way the application resolves them: the shipped

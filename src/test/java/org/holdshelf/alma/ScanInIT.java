@@ -10,8 +10,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.holdshelf.Holdshelf;
+import org.holdshelf.alma.ScanInCapability;
 import org.holdshelf.alma.ScanOutcome.Outcome;
+import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.Json;
 import org.holdshelf.events.RunEvent;
@@ -53,7 +54,7 @@ class ScanInIT {
     }
 
     private static Map<Outcome, Long> awaitReport(Holdshelf app, String runId) {
-        ScanIn scanIn = app.scanIn().orElseThrow();
+        ScanInCapability scanIn = app.capability(ScanInCapability.class).orElseThrow();
         await().atMost(Duration.ofSeconds(120)).until(() -> scanIn.outcomeCounts(runId).isPresent());
         return scanIn.outcomeCounts(runId).orElseThrow();
     }
@@ -94,7 +95,7 @@ class ScanInIT {
             assertThat(published(h, second.runId())).filteredOn(o -> o.outcome() == Outcome.NOT_FOUND)
                     .allSatisfy(o -> assertThat(o.attempt()).isEqualTo(2));
 
-            Path csv = app.scanIn().orElseThrow().report().runDir(first.runId()).resolve("scan-in.csv");
+            Path csv = app.capability(ScanInCapability.class).orElseThrow().report().runDir(first.runId()).resolve("scan-in.csv");
             List<List<String>> rows = PullListOracle.read(csv);
             assertThat(rows).hasSize((int) inTransitHolds(h.data()) + 1);
             assertThat(rows.subList(1, rows.size())).extracting(r -> r.get(4)).containsOnly("SCANNED", "NOT_FOUND", "SKIPPED");
@@ -148,7 +149,7 @@ class ScanInIT {
             assertThat(h.alma().stats().dailyRejections()).isPositive();
             assertThat(h.alma().stats().scans()).isLessThanOrEqualTo(10);
             assertThat(counts.get(Outcome.PAUSED)).isGreaterThanOrEqualTo(known.size() - 10L);
-            assertThat(app.scanIn().orElseThrow().service().pausedUntil()).isPresent();
+            assertThat(app.capability(ScanInCapability.class).orElseThrow().service().pausedUntil()).isPresent();
             assertThat(published(h, run.runId())).filteredOn(o -> o.outcome() == Outcome.PAUSED)
                     .allSatisfy(o -> assertThat(o.message()).contains("paused until"));
         }

@@ -1,7 +1,5 @@
 package org.holdshelf.alma;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +13,11 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import org.holdshelf.alma.ScanOutcome.Outcome;
 import org.holdshelf.events.EventTypes;
+import org.holdshelf.platform.files.RunDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The run's scan-in.csv from per-location parts, read back with an independent CSV parser. */
 class ScanInReportTest {
@@ -44,7 +45,7 @@ class ScanInReportTest {
 
     @Test
     void shouldWriteEachLocationsPartAndTheReportOnceEveryLocationIsIn() throws Exception {
-        ScanInReport report = new ScanInReport(reports, ZONE, false);
+        ScanInReport report = new ScanInReport(new RunDirectory(reports, ZONE, false));
         Path runDir = reports.resolve("2026-11-22").resolve(RUN);
         assertThat(report.runDir(RUN)).isEqualTo(runDir);
 
@@ -56,8 +57,8 @@ class ScanInReportTest {
                                 + "Requester: Okafor, Ada. Requester ID: 2000000001. Place in Queue: 1")), 2);
 
         assertThat(runDir.resolve("scan-in.csv")).doesNotExist();
-        assertThat(read(runDir.resolve(".scan-in").resolve("mo.csv"))).extracting(r -> r.get(2))
-                .containsExactly("hold_id", "h1", "h3", "h9");
+        assertThat(read(runDir.resolve(".parts").resolve("scan%2Din").resolve("mo.csv"))).extracting(r -> r.get(2))
+                .as("the location's part, sorted by barcode (none last)").containsExactly("h1", "h3", "h9");
 
         report.completeLocation(RUN, "ha", List.of(
                 outcome("ha", "h5", "31234000000005", Outcome.ALMA_ERROR, "40166411",
@@ -77,13 +78,13 @@ class ScanInReportTest {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
                     .as("the report is the only visible file").containsExactly("scan-in.csv");
         }
-        assertThat(runDir.resolve(".manifest-entries").resolve(org.holdshelf.reports.FileNames.safe("scan-in.csv") + ".json")).as("its manifest entry waits for the pull lists")
+        assertThat(runDir.resolve(".manifest-entries").resolve(org.holdshelf.platform.files.FileNames.safe("scan-in.csv") + ".json")).as("its manifest entry waits for the pull lists")
                 .exists();
     }
 
     @Test
     void shouldRewriteTheSameFilesWhenALocationIsCompletedAgain() throws Exception {
-        ScanInReport report = new ScanInReport(reports, ZONE, true);
+        ScanInReport report = new ScanInReport(new RunDirectory(reports, ZONE, true));
         List<ScanOutcome> mo = List.of(outcome("mo", "h1", "31234000000001", Outcome.SCANNED, null, "Item's destination is: X"));
         List<ScanOutcome> ha = List.of(outcome("ha", "h2", "31234000000002", Outcome.PAUSED, "DAILY_THRESHOLD", "paused"));
         report.completeLocation(RUN, "mo", mo, 2);
@@ -100,13 +101,12 @@ class ScanInReportTest {
 
     @Test
     void shouldKeepAnyLocationCodeInsideTheRunDirectory() throws Exception {
-        ScanInReport report = new ScanInReport(reports, ZONE, false);
+        ScanInReport report = new ScanInReport(new RunDirectory(reports, ZONE, false));
 
         report.completeLocation(RUN, "../x", List.of(outcome("../x", "h1", "31234000000001", Outcome.SCANNED, null, "ok")), 2);
         report.completeLocation(RUN, "b-2", List.of(outcome("b-2", "h2", "31234000000002", Outcome.SCANNED, null, "ok")), 2);
 
-        assertThat(report.runDir(RUN).resolve(".scan-in").resolve("%2E%2E%2Fx.csv")).exists();
-        assertThat(ScanInReport.locationOf("%2E%2E%2Fx.csv")).isEqualTo("../x");
+        assertThat(report.runDir(RUN).resolve(".parts").resolve("scan%2Din").resolve("%2E%2E%2Fx.csv")).exists();
         assertThat(read(report.runDir(RUN).resolve("scan-in.csv"))).extracting(r -> r.get(1))
                 .containsExactly("location_code", "../x", "b-2");
     }

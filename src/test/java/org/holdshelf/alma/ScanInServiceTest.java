@@ -1,8 +1,5 @@
 package org.holdshelf.alma;
 
-import org.holdshelf.testing.MutableClock;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -17,9 +14,12 @@ import org.holdshelf.events.HoldState;
 import org.holdshelf.events.Json;
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
+import org.holdshelf.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Scan-in of batches of in-transit holds against the Alma simulator over real HTTP. */
 class ScanInServiceTest {

@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.holdshelf.Holdshelf;
-import org.holdshelf.config.HoldshelfConfig;
+import org.holdshelf.alma.ScanInCapability;
+import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.RunEvent;
-import org.holdshelf.kafka.EmbeddedKafkaBroker;
-import org.holdshelf.reports.Manifest;
+import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.files.Manifest;
+import org.holdshelf.platform.kafka.EmbeddedKafkaBroker;
+import org.holdshelf.platform.kafka.Topic;
+import org.holdshelf.pulllists.PullListsCapability;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
 
@@ -103,8 +106,8 @@ public final class Benchmarks {
         s.put("holdshelf.harvest.scheduled", "false");
         s.put("holdshelf.reports.enabled", String.valueOf(reports));
         s.put("holdshelf.reports.dir", work.resolve("reports").toString());
-        for (String topic : List.of("entries", "runs", "scanin", "notices", "patrons", "dlq")) {
-            s.put("holdshelf.topic." + topic, "bench" + runs + "." + topic);
+        for (Topic topic : Topic.values()) {
+            s.put(topic.setting(), "bench" + runs + "." + topic.setting().substring("holdshelf.topic.".length()));
         }
         s.put("holdshelf.reports.group-id", "bench" + runs + "-pull-lists");
         s.putAll(extra);
@@ -185,24 +188,24 @@ public final class Benchmarks {
             RunEvent run = app.harvestNow("source");
             List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> recorded = new ArrayList<>();
             readTopic(app.config().require("holdshelf.topic.entries"), recorded::add);
-            List<org.holdshelf.kafka.OutboundRecord> events = recorded.stream()
+            List<org.holdshelf.platform.kafka.OutboundRecord> events = recorded.stream()
                     .filter(r -> EventTypes.HOLD.equals(new String(r.headers().lastHeader(EventTypes.HEADER).value())))
-                    .map(r -> org.holdshelf.kafka.OutboundRecord.of(r.key(), EventTypes.HOLD, r.value())).toList();
+                    .map(r -> org.holdshelf.platform.kafka.OutboundRecord.of(r.key(), EventTypes.HOLD, r.value())).toList();
             // the harvest's send size (holdshelf.harvest.batch-events)
             int perBatch = app.config().intValue("holdshelf.harvest.batch-events");
             String target = "bench-publish-" + runs;
             try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(target, 6, (short) 1))).all().get();
-                org.holdshelf.kafka.TopicAdmin.awaitPartitionsReady(admin, List.of(target), Duration.ofSeconds(60));
+                org.holdshelf.platform.kafka.TopicAdmin.awaitPartitionsReady(admin, List.of(target), Duration.ofSeconds(60));
             }
-            org.holdshelf.kafka.KafkaRecords convert = new org.holdshelf.kafka.KafkaRecords();
+            org.holdshelf.platform.kafka.KafkaRecords convert = new org.holdshelf.platform.kafka.KafkaRecords();
             var template = app.camel().createProducerTemplate();
             String uri = "kafka:" + target;
             long bytes = 0;
             for (int pass = 0; pass < 2; pass++) { // the first pass warms up the JIT
                 long start = System.nanoTime();
                 for (int i = 0; i < events.size(); i += perBatch) {
-                    List<org.holdshelf.kafka.OutboundRecord> batch = events.subList(i, Math.min(events.size(), i + perBatch));
+                    List<org.holdshelf.platform.kafka.OutboundRecord> batch = events.subList(i, Math.min(events.size(), i + perBatch));
                     var exchange = template.send(uri, e -> e.getMessage().setBody(convert.toMessages(batch, e)));
                     if (exchange.getException() != null) {
                         throw exchange.getException();
@@ -249,10 +252,10 @@ public final class Benchmarks {
         try (SierraSimulator sierra = sierra(holds, 0); HeapSampler heap = new HeapSampler()) {
             try (Holdshelf app = pipeline(sierra, true, Map.of())) {
                 RunEvent warm = app.harvestNow("warm-up");
-                app.pullLists().awaitManifest(warm.runId(), Duration.ofMinutes(10)).orElseThrow();
+                app.capability(PullListsCapability.class).orElseThrow().awaitManifest(warm.runId(), Duration.ofMinutes(10)).orElseThrow();
                 heap.reset();
                 RunEvent run = app.harvestNow("bench");
-                Manifest manifest = app.pullLists().awaitManifest(run.runId(), Duration.ofMinutes(10)).orElseThrow();
+                Manifest manifest = app.capability(PullListsCapability.class).orElseThrow().awaitManifest(run.runId(), Duration.ofMinutes(10)).orElseThrow();
                 out.add("| measure | value |\n|---|---|");
                 out.add(row("ready / in-transit holds", String.format(Locale.ROOT, "%,d / %,d", manifest.readyHolds(), manifest.inTransitHolds())));
                 out.add(row("files", String.valueOf(manifest.files().size())));
@@ -298,7 +301,7 @@ public final class Benchmarks {
 
     /** The same pages fetched by the pipeline's own client with nothing else: no parsing, no Kafka. */
     private static double bareFetchLoop(Holdshelf app, int pages, int concurrency) throws Exception {
-        var client = app.harvester().client();
+        var client = new org.holdshelf.sierra.SierraClient(org.holdshelf.sierra.SierraSettings.from(app.config()), app.wiring().zone());
         int pageSize = app.config().intValue("holdshelf.sierra.page-size");
         var pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
         try {
@@ -347,7 +350,7 @@ public final class Benchmarks {
                     "holdshelf.alma.group-id", "bench" + (runs + 1) + "-scan-in");
             try (Holdshelf app = pipeline(sierra, false, scanIn)) {
                 RunEvent run = app.harvestNow("bench");
-                var scanner = app.scanIn().orElseThrow();
+                var scanner = app.capability(ScanInCapability.class).orElseThrow();
                 var counts = org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
                         .until(() -> scanner.outcomeCounts(run.runId()), java.util.Optional::isPresent).orElseThrow();
                 var stats = alma.stats();

@@ -11,7 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.holdshelf.kafka.TopicAdmin;
+import org.holdshelf.platform.kafka.TopicAdmin;
 
 /**
  * The ceiling the pipeline is compared with: a plain KafkaProducer sending records like hold

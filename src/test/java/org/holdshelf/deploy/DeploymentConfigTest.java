@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.holdshelf.config.HoldshelfConfig;
+import org.holdshelf.platform.config.HoldshelfConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +78,7 @@ class DeploymentConfigTest {
     @Test
     void shouldShipTheRoutesWhereTheApplicationLooksForThemAndPersistTheReports() throws Exception {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
-        assertThat(HoldshelfConfig.classpathDefaults().get("camel.main.routes-include-pattern")).isEqualTo("file:routes/*.camel.yaml");
+        assertThat(HoldshelfConfig.classpathDefaults().get("holdshelf.routes.dir")).isEqualTo("routes");
         assertThat(dockerfile).contains("WORKDIR /app").contains("COPY routes /app/routes")
                 .contains("COPY --from=build /src/target/lib /app/lib");
         String reportsDir = environment.get("HOLDSHELF_REPORTS_DIR");

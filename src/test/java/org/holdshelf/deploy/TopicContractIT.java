@@ -17,7 +17,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.holdshelf.Holdshelf;
+import org.holdshelf.alma.ScanInCapability;
+import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
@@ -38,9 +39,9 @@ import static org.awaitility.Awaitility.await;
 class TopicContractIT {
 
     private static final Map<String, String> SCHEMA_OF_TYPE = Map.of(
-            EventTypes.HOLD, "HoldEvent", EventTypes.LOCATION_END, "LocationEnd", EventTypes.RUN_STARTED, "RunEvent",
-            EventTypes.RUN_COMPLETED, "RunEvent", EventTypes.RUN_FAILED, "RunEvent", EventTypes.SCAN_IN, "ScanOutcome",
-            EventTypes.DEAD_LETTER, "DeadLetter");
+            EventTypes.HOLD, "HoldEvent", EventTypes.LOCATION_END, "LocationEnd", EventTypes.RUN_END, "RunEnd",
+            EventTypes.RUN_STARTED, "RunEvent", EventTypes.RUN_PROGRESS, "RunEvent", EventTypes.RUN_COMPLETED, "RunEvent",
+            EventTypes.RUN_FAILED, "RunEvent", EventTypes.SCAN_IN, "ScanOutcome", EventTypes.DEAD_LETTER, "DeadLetter");
 
     @TempDir
     Path reports;
@@ -62,11 +63,13 @@ class TopicContractIT {
         assertThat(schemas.get("HoldEvent").validate(broken)).as("the schemas do reject a bad record")
                 .extracting(ValidationMessage::getMessage).hasSizeGreaterThanOrEqualTo(5);
 
-        try (PipelineHarness h = PipelineHarness.create("contract", SierraSandboxSettings.builder().holds(6_000).build(), reports)
+        // pages slow enough, and progress often enough, that the run reports its progress at least once
+        try (PipelineHarness h = PipelineHarness.create("contract", SierraSandboxSettings.builder().holds(6_000).pageLatencyMs(80).build(), reports)
+                .set("holdshelf.sierra.page-size", "1000").set("holdshelf.harvest.progress-interval", "100ms")
                 .withAlma(AlmaSandboxSettings.builder().callsPerSecond(100).build(), 10)) {
             Holdshelf app = h.start();
             RunEvent completed = app.harvestNow("contract");
-            await().atMost(Duration.ofSeconds(120)).until(() -> app.scanIn().orElseThrow().outcomeCounts(completed.runId()).isPresent());
+            await().atMost(Duration.ofSeconds(120)).until(() -> app.capability(ScanInCapability.class).orElseThrow().outcomeCounts(completed.runId()).isPresent());
             h.sierra().setFaultPlan(FaultPlan.parse("malformed@1"));
             assertThat(app.harvestNow("failing").type()).isEqualTo(EventTypes.RUN_FAILED);
 

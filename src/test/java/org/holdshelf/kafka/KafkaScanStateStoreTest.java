@@ -1,8 +1,5 @@
 package org.holdshelf.kafka;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +14,9 @@ import org.holdshelf.events.Json;
 import org.holdshelf.testing.SharedKafka;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Scan-in states on a real broker: written durably, read back by a new instance, shared between instances. */
 class KafkaScanStateStoreTest {

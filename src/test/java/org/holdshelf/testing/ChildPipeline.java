@@ -27,7 +27,7 @@ public final class ChildPipeline implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("org.holdshelf.HoldshelfApplication");
+        command.add("org.holdshelf.app.HoldshelfApplication");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(Path.of(System.getProperty("user.dir")).toFile())
                 .redirectErrorStream(true)

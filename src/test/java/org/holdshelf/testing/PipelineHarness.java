@@ -6,9 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.holdshelf.Holdshelf;
-import org.holdshelf.config.HoldshelfConfig;
+import org.holdshelf.alma.ScanInCapability;
+import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
+import org.holdshelf.harvest.HarvestCapability;
+import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.kafka.Topic;
+import org.holdshelf.pulllists.PullListsCapability;
 import org.holdshelf.sandbox.sierra.HoldsDataSet;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
@@ -46,8 +50,8 @@ public final class PipelineHarness implements AutoCloseable {
         s.put("holdshelf.sierra.initial-backoff", "50ms");
         s.put("holdshelf.sierra.max-backoff", "200ms");
         s.put("holdshelf.errors.redelivery-delay-ms", "50");
-        for (String topic : List.of("entries", "runs", "scanin", "notices", "patrons", "dlq", "scanin-state")) {
-            s.put("holdshelf.topic." + topic, prefix + "." + topic);
+        for (Topic topic : Topic.values()) {
+            s.put(topic.setting(), prefix + "." + topic.setting().substring("holdshelf.topic.".length()));
         }
         s.put("holdshelf.reports.group-id", prefix + "-pull-lists");
         s.put("holdshelf.alma.group-id", prefix + "-scan-in");
@@ -90,6 +94,18 @@ public final class PipelineHarness implements AutoCloseable {
 
     public Holdshelf holdshelf() {
         return holdshelf;
+    }
+
+    public PullListsCapability pullLists() {
+        return holdshelf.capability(PullListsCapability.class).orElseThrow();
+    }
+
+    public ScanInCapability scanIn() {
+        return holdshelf.capability(ScanInCapability.class).orElseThrow();
+    }
+
+    public HarvestCapability harvest() {
+        return holdshelf.capability(HarvestCapability.class).orElseThrow();
     }
 
     public SierraSimulator sierra() {

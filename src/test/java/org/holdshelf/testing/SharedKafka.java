@@ -22,8 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.holdshelf.kafka.EmbeddedKafkaBroker;
-import org.holdshelf.kafka.TopicAdmin;
+import org.holdshelf.platform.kafka.EmbeddedKafkaBroker;
+import org.holdshelf.platform.kafka.TopicAdmin;
 
 /**
  * One real in-process KRaft broker for the whole test JVM (started on first use, stopped and

@@ -18,7 +18,6 @@ import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import org.holdshelf.sandbox.SimulatorServer;
 
 /**

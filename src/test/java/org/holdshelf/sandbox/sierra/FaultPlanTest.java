@@ -1,14 +1,14 @@
 package org.holdshelf.sandbox.sierra;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import org.holdshelf.sandbox.sierra.FaultPlan.Kind;
 import org.holdshelf.sandbox.sierra.FaultPlan.Rule;
 import org.holdshelf.sandbox.sierra.FaultPlan.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FaultPlanTest {
 

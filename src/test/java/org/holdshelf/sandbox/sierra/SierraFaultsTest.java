@@ -1,8 +1,5 @@
 package org.holdshelf.sandbox.sierra;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +10,9 @@ import org.holdshelf.sandbox.sierra.SierraStats.FiredFault;
 import org.holdshelf.sandbox.sierra.SierraTestClient.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SierraFaultsTest {
 

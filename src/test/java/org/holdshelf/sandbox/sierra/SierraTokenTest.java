@@ -1,15 +1,14 @@
 package org.holdshelf.sandbox.sierra;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import org.holdshelf.sandbox.sierra.SierraTestClient.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class SierraTokenTest {
 

@@ -1,0 +1,135 @@
+package org.holdshelf.harvest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.holdshelf.events.EventTypes;
+import org.holdshelf.events.RunEvent;
+import org.holdshelf.platform.config.Durations;
+import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.kafka.AdminEndOffsets;
+import org.holdshelf.platform.kafka.RunLedger;
+import org.holdshelf.platform.kafka.Topic;
+import org.holdshelf.platform.runtime.Capability;
+import org.holdshelf.platform.runtime.Health;
+import org.holdshelf.platform.runtime.Wiring;
+import org.holdshelf.sierra.SierraClient;
+import org.holdshelf.sierra.SierraSettings;
+
+/**
+ * Harvest: Sierra's holds on the holdshelf and in transit onto {@code holdshelf.entries}, each
+ * run's lifecycle on {@code holdshelf.runs}. Routes: {@code harvest.camel.yaml} (a run),
+ * {@code run-watch.camel.yaml} (progress of the running run, runs left open by a dead instance),
+ * and {@code harvest-schedule.camel.yaml} (the Quartz trigger) unless
+ * {@code holdshelf.harvest.scheduled=false}. Always enabled: it is what everything else consumes.
+ */
+public final class HarvestCapability implements Capability {
+
+    private final SierraSettings sierraSettings;
+    private final HarvestSettings settings;
+    private Harvester harvester;
+    private Wiring wiring;
+
+    public HarvestCapability(HoldshelfConfig config) {
+        this.sierraSettings = SierraSettings.from(config);
+        this.settings = HarvestSettings.from(config);
+    }
+
+    @Override
+    public String name() {
+        return "harvest";
+    }
+
+    @Override
+    public boolean enabled() {
+        return true;
+    }
+
+    @Override
+    public List<String> routeFiles() {
+        List<String> files = new ArrayList<>(List.of("harvest.camel.yaml", "run-watch.camel.yaml"));
+        if (settings.scheduled()) {
+            files.add("harvest-schedule.camel.yaml");
+        }
+        return files;
+    }
+
+    @Override
+    public Set<Topic> topics() {
+        return Set.of(Topic.ENTRIES, Topic.RUNS, Topic.DLQ);
+    }
+
+    @Override
+    public void bind(Wiring w) {
+        this.wiring = w;
+        SierraClient sierra = new SierraClient(sierraSettings, w.zone());
+        AdminEndOffsets endOffsets = w.closeOnStop(new AdminEndOffsets(w.kafkaConnection()));
+        RunLedger ledger = w.closeOnStop(new RunLedger(w.kafkaConnection(), w.topic(Topic.RUNS), 50, Duration.ofSeconds(30)));
+        harvester = new Harvester(sierra, new HoldEnricher(sierra, settings.titleCacheSize()), sierraSettings, settings,
+                w.deadLetters(), endOffsets, w.topic(Topic.ENTRIES), w.runLease(), ledger, new HarvestMetrics(w.meters()),
+                w.instanceId(), w.clock());
+        w.bind("harvest", harvester);
+        w.health(name(), this::health);
+    }
+
+    /**
+     * Up unless the last run failed; says how long ago the last run completed. (Whether that age is
+     * too old for the schedule is the ops endpoint's call.)
+     */
+    private Health health() {
+        Optional<RunEvent> last = harvester.ledger().outcomes().stream().findFirst();
+        Optional<String> running = harvester.runningRunId();
+        String now = running.map(id -> "run " + id + " in progress; ").orElse("");
+        if (last.isEmpty()) {
+            return Health.up(name(), now + "no run has ended yet");
+        }
+        RunEvent run = last.get();
+        String age = Durations.human(Duration.between(Instant.parse(run.finishedAt()), wiring.clock().instant()));
+        if (EventTypes.RUN_FAILED.equals(run.type())) {
+            return Health.down(name(), now + "last run " + run.runId() + " failed " + age + " ago: " + run.reason());
+        }
+        return Health.up(name(), now + "last run " + run.runId() + " completed " + age + " ago");
+    }
+
+    /**
+     * Runs one harvest now on the caller's thread, through the same route as a scheduled one, and
+     * returns its outcome ({@code RUN_COMPLETED} or {@code RUN_FAILED}). Throws
+     * {@link org.holdshelf.platform.runtime.RunInProgressException} if a run is in progress, or the
+     * reason a run could not even start.
+     */
+    public RunEvent harvestNow(String trigger) {
+        ProducerTemplate template = wiring.camel().createProducerTemplate();
+        try {
+            Exchange done = template.request("direct:harvest", e -> e.getMessage().setBody(trigger));
+            if (done.getException() != null) {
+                throw done.getException() instanceof RuntimeException r ? r
+                        : new IllegalStateException(done.getException().getMessage(), done.getException());
+            }
+            return done.getMessage().getBody(RunEvent.class);
+        } finally {
+            try {
+                template.stop();
+            } catch (Exception ignored) {
+                // a template holds no resources worth reporting
+            }
+        }
+    }
+
+    /** Stops the running harvest at its next page: the pipeline is stopping. */
+    @Override
+    public void stopping() {
+        if (harvester != null) {
+            harvester.abortRunning();
+        }
+    }
+
+    public Harvester harvester() {
+        return harvester;
+    }
+}

@@ -1,0 +1,240 @@
+package org.holdshelf.harvest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.holdshelf.events.EventTypes;
+import org.holdshelf.events.Json;
+import org.holdshelf.events.RunEvent;
+import org.holdshelf.events.RunIds;
+import org.holdshelf.platform.kafka.DeadLetters;
+import org.holdshelf.platform.kafka.EndOffsets;
+import org.holdshelf.platform.kafka.KafkaRecords;
+import org.holdshelf.platform.kafka.OutboundRecord;
+import org.holdshelf.platform.kafka.RunLedger;
+import org.holdshelf.platform.runtime.RunLease;
+import org.holdshelf.sierra.SierraClient;
+import org.holdshelf.sierra.SierraSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the harvest routes ({@code routes/harvest.camel.yaml}, {@code routes/run-watch.camel.yaml}),
+ * each returning the records its route publishes next. The run travels in the exchange (property
+ * {@value #RUN}); the route's reply is the run's outcome, read from the run itself.
+ *
+ * <p>Runs never overlap, whatever starts them: a run holds the {@link RunLease} from its start
+ * until its exchange is done, however it ends.
+ */
+public class Harvester {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Harvester.class);
+
+    /** The exchange property that carries the run through the route. */
+    public static final String RUN = "harvestRun";
+
+    private final SierraClient sierra;
+    private final HoldEnricher enricher;
+    private final SierraSettings sierraSettings;
+    private final HarvestSettings settings;
+    private final DeadLetters deadLetters;
+    private final EndOffsets endOffsets;
+    private final String entriesTopic;
+    private final RunLease lease;
+    private final RunLedger ledger;
+    private final HarvestMetrics metrics;
+    private final String instance;
+    private final Clock clock;
+    private final AtomicReference<HarvestRun> running = new AtomicReference<>();
+
+    public Harvester(SierraClient sierra, HoldEnricher enricher, SierraSettings sierraSettings, HarvestSettings settings,
+                     DeadLetters deadLetters, EndOffsets endOffsets, String entriesTopic, RunLease lease, RunLedger ledger,
+                     HarvestMetrics metrics, String instance, Clock clock) {
+        this.sierra = sierra;
+        this.enricher = enricher;
+        this.sierraSettings = sierraSettings;
+        this.settings = settings;
+        this.deadLetters = deadLetters;
+        this.endOffsets = endOffsets;
+        this.entriesTopic = entriesTopic;
+        this.lease = lease;
+        this.ledger = ledger;
+        this.metrics = metrics;
+        this.instance = instance;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a run for the trigger in the body ({@code schedule}, {@code once}, {@code operator}...):
+     * takes the run lease (or throws {@link org.holdshelf.platform.runtime.RunInProgressException}),
+     * notes where the entries topic ends (every event of the run lies after it) and requests the
+     * first pages. Returns the run's {@code RUN_STARTED}.
+     */
+    public List<Message> start(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        String trigger = body == null || body.isBlank() ? "manual" : body.trim();
+        Instant now = clock.instant();
+        String runId = RunIds.newRunId(now);
+        RunLease.Held held = lease.acquire(runId);
+        HarvestRun run;
+        try {
+            Map<Integer, Long> startOffsets = endOffsets.of(entriesTopic);
+            run = new HarvestRun(runId, trigger, instance, now, sierra, enricher, sierraSettings, deadLetters,
+                    settings.batching(), startOffsets, clock);
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
+        }
+        running.set(run);
+        exchange.setProperty(RUN, run);
+        // however the exchange ends (completed, failed, failed while reporting its failure), the run's
+        // threads stop and the lease is given back
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                run.close();
+                running.compareAndSet(run, null);
+                held.close();
+            }
+        });
+        metrics.started(run);
+        LOG.info("Harvest {} started (trigger: {}, {} holds a page, {} page(s) at a time, Sierra {})",
+                runId, trigger, sierraSettings.pageSize(), sierraSettings.pageConcurrency(), sierraSettings.baseUrl());
+        return messages(exchange, List.of(record(run.startedEvent())));
+    }
+
+    /** True until the run has read Sierra's last page. */
+    public boolean hasMore(Exchange exchange) {
+        return !run(exchange).isExhausted();
+    }
+
+    /** The next batch of hold events (and dead letters for holds Sierra sent incomplete). */
+    public List<Message> nextBatch(Exchange exchange) {
+        HarvestRun run = run(exchange);
+        List<OutboundRecord> batch = run.nextBatch();
+        metrics.countProgress();
+        return messages(exchange, batch);
+    }
+
+    /** Each location's end marker, then the run's: sent once every event of the run is acknowledged. */
+    public List<Message> endMarkers(Exchange exchange) {
+        return messages(exchange, run(exchange).endMarkers());
+    }
+
+    /** {@code RUN_COMPLETED} with the run's counts. */
+    public List<Message> completed(Exchange exchange) {
+        RunEvent completed = run(exchange).completed();
+        metrics.ended(completed);
+        return messages(exchange, List.of(record(completed)));
+    }
+
+    /** {@code RUN_FAILED} with the reason, and a dead letter saying what failed. */
+    public List<Message> failed(Exchange exchange) {
+        HarvestRun run = run(exchange);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        RunEvent failed = run.failed(cause == null ? new IllegalStateException("unknown failure") : cause);
+        metrics.ended(failed);
+        return messages(exchange, List.of(record(failed), deadLetters.of("harvest", run.runId(),
+                cause == null ? null : cause.getClass().getSimpleName(), "Harvest " + run.runId() + " failed: " + failed.reason(),
+                run.runId(), null)));
+    }
+
+    /** The run's outcome: the route's reply. */
+    public RunEvent outcome(Exchange exchange) {
+        RunEvent outcome = run(exchange).outcome();
+        if (outcome == null) {
+            throw new IllegalStateException("the harvest route ended before the run was completed or failed");
+        }
+        return outcome;
+    }
+
+    /** {@code RUN_PROGRESS} of the run in progress in this process, if any: its sign of life, logged too. */
+    public List<Message> progress(Exchange exchange) {
+        HarvestRun run = running.get();
+        if (run == null || run.outcome() != null) {
+            return List.of();
+        }
+        RunEvent progress = run.progress();
+        metrics.countProgress();
+        return messages(exchange, List.of(record(progress)));
+    }
+
+    /**
+     * {@code RUN_FAILED} (abandoned) for every run that started and did not end, does not run in
+     * this process, and has given no sign of life for {@code holdshelf.harvest.abandon-after}: its
+     * instance died (killed, lost its machine) before it could end it. Nobody watching the runs
+     * topic then sees a run that never ends.
+     */
+    public List<Message> closeAbandoned(Exchange exchange) {
+        ledger.refresh();
+        Instant now = clock.instant();
+        String mine = Optional.ofNullable(running.get()).map(HarvestRun::runId).orElse(null);
+        List<OutboundRecord> records = new ArrayList<>();
+        for (RunEvent last : ledger.open()) {
+            if (last.runId().equals(mine)) {
+                continue;
+            }
+            Instant lastSeen = Instant.parse(last.at() != null ? last.at() : last.startedAt());
+            Duration silent = Duration.between(lastSeen, now);
+            if (silent.compareTo(settings.abandonAfter()) < 0) {
+                continue;
+            }
+            String reason = RunEvent.ABANDONED + ": instance " + last.instance() + " stopped without ending the run; last seen "
+                    + lastSeen + " (" + silent.toSeconds() + " s before instance " + instance + " checked), after "
+                    + (last.pages() == null ? 0 : last.pages()) + " pages";
+            RunEvent failed = new RunEvent(EventTypes.RUN_FAILED, EventTypes.SCHEMA_VERSION, last.runId(), last.trigger(),
+                    last.instance(), last.startedAt(), now.toString(), now.toString(),
+                    Duration.between(Instant.parse(last.startedAt()), now).toMillis(), last.pages(), last.holdsScanned(),
+                    last.events(), null, null, null, reason);
+            LOG.warn("Harvest {} recorded as failed: {}", last.runId(), reason);
+            metrics.ended(failed);
+            records.add(record(failed));
+            records.add(deadLetters.of("harvest", last.runId(), "ABANDONED", "Harvest " + last.runId() + " failed: " + reason,
+                    last.runId(), null));
+        }
+        return messages(exchange, records);
+    }
+
+    /** Stops the running harvest, if any, at its next page (the application is stopping). */
+    public void abortRunning() {
+        HarvestRun run = running.get();
+        if (run != null) {
+            LOG.warn("Stopping harvest {} because the application is shutting down", run.runId());
+            run.abort();
+        }
+    }
+
+    /** The run in progress in this process, if any. */
+    public Optional<String> runningRunId() {
+        return Optional.ofNullable(running.get()).map(HarvestRun::runId);
+    }
+
+    public RunLedger ledger() {
+        return ledger;
+    }
+
+    private static HarvestRun run(Exchange exchange) {
+        HarvestRun run = exchange.getProperty(RUN, HarvestRun.class);
+        if (run == null) {
+            throw new IllegalStateException("no harvest run in this exchange: the route must start one first (bean start)");
+        }
+        return run;
+    }
+
+    private static OutboundRecord record(RunEvent event) {
+        return OutboundRecord.of(event.runId(), event.type(), Json.toBytes(event));
+    }
+
+    private static List<Message> messages(Exchange exchange, List<OutboundRecord> records) {
+        return KafkaRecords.messages(records, exchange.getContext());
+    }
+}

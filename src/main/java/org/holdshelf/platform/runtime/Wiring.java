@@ -1,0 +1,159 @@
+package org.holdshelf.platform.runtime;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.files.RunDirectory;
+import org.holdshelf.platform.kafka.DeadLetters;
+import org.holdshelf.platform.kafka.KafkaClients;
+import org.holdshelf.platform.kafka.Topic;
+
+/**
+ * What the platform gives every capability: the configuration and the library's clock and zone,
+ * topic names, Kafka connection settings, the dead-letter factory, the run directory, the run
+ * lease, the meter registry; and where a capability binds its beans, registers its health checks
+ * and hands over the resources to close when the pipeline stops.
+ *
+ * <p>Built by the composition root, one per pipeline. The Kafka connection and the Camel context
+ * are known only once Camel is configured: use the suppliers, or {@link #camel()} from
+ * {@link Capability#started}.
+ */
+public final class Wiring {
+
+    private final HoldshelfConfig config;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final String instanceId;
+    private final Supplier<CamelContext> camel;
+    private final BiConsumer<String, Object> binder;
+    private final MeterRegistry meters;
+    private final RunDirectory runDirectory;
+    private final DeadLetters deadLetters;
+    private final RunLease runLease = new RunLease();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Map<String, Supplier<Health>> health = new LinkedHashMap<>();
+
+    public Wiring(HoldshelfConfig config, Clock clock, String instanceId, Supplier<CamelContext> camel,
+                  BiConsumer<String, Object> binder, MeterRegistry meters) {
+        this.config = config;
+        this.clock = clock;
+        this.zone = config.zone("holdshelf.timezone");
+        this.instanceId = instanceId;
+        this.camel = camel;
+        this.binder = binder;
+        this.meters = meters;
+        this.runDirectory = new RunDirectory(config.path("holdshelf.reports.dir"), zone,
+                config.booleanValue("holdshelf.reports.csv-byte-order-mark"));
+        this.deadLetters = new DeadLetters(topic(Topic.DLQ), clock);
+    }
+
+    public HoldshelfConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The library's time zone ({@code holdshelf.timezone}). */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** This process among the pipeline's instances ({@code holdshelf.instance-id}, by default host and process id). */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** The name of a topic in this configuration. */
+    public String topic(Topic topic) {
+        return topic.name(config);
+    }
+
+    /** Bootstrap servers and security settings for plain Kafka clients, as camel-kafka is configured. */
+    public Supplier<Properties> kafkaConnection() {
+        return () -> KafkaClients.connection(camel());
+    }
+
+    /** camel-kafka's consumer settings with the bootstrap servers, for plain consumers. */
+    public Supplier<Properties> kafkaConsumerBase() {
+        return () -> KafkaClients.consumerBase(camel());
+    }
+
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    public RunDirectory runDirectory() {
+        return runDirectory;
+    }
+
+    public RunLease runLease() {
+        return runLease;
+    }
+
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    /** The Camel context; available once Camel is configured. */
+    public CamelContext camel() {
+        CamelContext context = camel.get();
+        if (context == null) {
+            throw new IllegalStateException("Camel is not configured yet");
+        }
+        return context;
+    }
+
+    /** Binds a bean the routes refer to by name. */
+    public void bind(String name, Object bean) {
+        binder.accept(name, bean);
+    }
+
+    /** Closes the resource when the pipeline stops (in the reverse order of registration). */
+    public <T extends AutoCloseable> T closeOnStop(T resource) {
+        synchronized (closeables) {
+            closeables.add(resource);
+        }
+        return resource;
+    }
+
+    /** Registers a health check. */
+    public void health(String name, Supplier<Health> check) {
+        synchronized (health) {
+            health.put(name, check);
+        }
+    }
+
+    /** Every registered health check, read now. */
+    public List<Health> healthNow() {
+        List<Supplier<Health>> checks;
+        synchronized (health) {
+            checks = new ArrayList<>(health.values());
+        }
+        List<Health> readings = new ArrayList<>(checks.size());
+        for (Supplier<Health> check : checks) {
+            readings.add(check.get());
+        }
+        return readings;
+    }
+
+    /** The resources to close, last registered first. */
+    public List<AutoCloseable> closeables() {
+        synchronized (closeables) {
+            List<AutoCloseable> reversed = new ArrayList<>(closeables);
+            java.util.Collections.reverse(reversed);
+            return reversed;
+        }
+    }
+}
