@@ -74,7 +74,8 @@ public final class PullListsCapability implements Capability {
             Optional<Manifest> manifest = awaitManifest(run.runId(), timeout);
             return manifest.map(m -> String.format(java.util.Locale.ROOT,
                     "%d files in %s (manifest.json; 'latest' points here), last file %s after the run started",
-                    m.files().size(), service.runs().of(run.runId()),
+                    m.files().stream().filter(f -> f.kind().equals("ready") || f.kind().equals("incoming")).count(),
+                    service.runs().of(run.runId()),
                     Durations.human(Duration.ofMillis(m.timings().runToLastFileMs()))));
         });
     }

@@ -24,6 +24,7 @@ import org.holdshelf.sandbox.sierra.SimHold;
 import org.holdshelf.testing.ChildPipeline;
 import org.holdshelf.testing.PipelineHarness;
 import org.holdshelf.testing.PullListOracle;
+import org.holdshelf.testing.SharedKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,6 +175,15 @@ class ScanInIT {
             }
             long scansAtKill = h.alma().stats().scans();
             assertThat(scansAtKill).as("killed before all were scanned").isLessThan(known.size());
+            // the kill left barcodes marked IN_FLIGHT (their scan-in may or may not have reached Alma):
+            // the case the restart must settle by reading the item before any new scan-in
+            Map<String, ScanState> latest = new TreeMap<>();
+            for (ConsumerRecord<String, byte[]> r : SharedKafka.readAll(h.topic("scanin-state"))) {
+                latest.put(r.key(), r.value() == null ? null : Json.read(r.value(), ScanState.class));
+            }
+            long inFlight = latest.values().stream().filter(st -> st != null && st.status() == ScanStatus.IN_FLIGHT).count();
+            assertThat(inFlight).as("barcodes left in flight by the kill").isPositive();
+            long itemReadsBefore = h.alma().stats().itemFetches();
 
             Path report = reports.resolve(org.holdshelf.events.RunIds.runDate(run.runId(), java.time.ZoneId.of("UTC")).toString())
                     .resolve(run.runId()).resolve("scan-in.csv");
@@ -182,6 +192,8 @@ class ScanInIT {
             }
             assertThat(h.alma().stats().scansByBarcode()).as("each known barcode scanned once, none twice")
                     .containsOnlyKeys(known).allSatisfy((barcode, scans) -> assertThat(scans).isEqualTo(1));
+            assertThat(h.alma().stats().itemFetches() - itemReadsBefore).as("each barcode left in flight was read back first")
+                    .isGreaterThanOrEqualTo(inFlight);
             List<List<String>> rows = PullListOracle.read(report);
             assertThat(rows.subList(1, rows.size())).extracting(r -> r.get(4)).filteredOn("SCANNED"::equals).hasSize(known.size());
         }

@@ -233,6 +233,26 @@ class SierraHarvestIT {
     }
 
     @Test
+    void shouldEndTheRunInProgressAsFailedWhenThePipelineStops() throws Exception {
+        SierraSandboxSettings sierra = SierraSandboxSettings.builder().holds(10_000).pageLatencyMs(300).build();
+        try (PipelineHarness h = PipelineHarness.create("stop", sierra, reports)
+                .set("holdshelf.sierra.page-size", "500").set("holdshelf.reports.enabled", "false")) {
+            var app = h.start();
+            var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> app.harvestNow("first"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> h.sierra().stats().holdsOffsets().size() >= 2);
+
+            h.stopPipeline();
+
+            RunEvent outcome = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(outcome.type()).isEqualTo(EventTypes.RUN_FAILED);
+            assertThat(outcome.reason()).isEqualTo("the harvest was stopped (the application is shutting down)");
+            assertThat(h.records("runs", EventTypes.RUN_FAILED)).as("published before the pipeline stopped").hasSize(1);
+            assertThat(h.sierra().stats().holdsOffsets().size()).as("no page requested after the stop").isLessThan(20);
+        }
+    }
+
+    @Test
     void shouldReportProgressWhileItRunsAndNotOverlapRuns() throws Exception {
         // 7 pages of 300 ms: about 2 s, with progress every 250 ms
         SierraSandboxSettings sierra = SierraSandboxSettings.builder().holds(3_000).pageLatencyMs(300).build();

@@ -95,7 +95,10 @@ public final class SharedKafka {
         }
     }
 
-    /** Every record currently in the topic (all partitions, from the beginning to the end offsets). */
+    /**
+     * Every record currently in the topic (all partitions, from the beginning to the end offsets).
+     * Fails, rather than hangs, if the topic cannot be read to its end within 30 s.
+     */
     public static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -103,14 +106,20 @@ public final class SharedKafka {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+            Duration timeout = Duration.ofSeconds(30);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             List<ConsumerRecord<String, byte[]>> records = new java.util.ArrayList<>();
             while (!caughtUp(consumer, end.keySet(), end)) {
-                consumer.poll(java.time.Duration.ofMillis(200)).forEach(records::add);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end offsets " + end.values() + " within "
+                            + timeout.toSeconds() + " s; read " + records.size() + " records");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             return records;
         }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Scan-in states on a real broker: written durably, read back by a new instance, shared between instances. */
-class KafkaScanStateStoreTest {
+class KafkaScanStateStoreIT {
 
     private static final Instant AT = Instant.parse("2026-11-23T08:15:00Z");
 
