@@ -12,7 +12,6 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.holdshelf.events.RunEvent;
-import org.holdshelf.kafka.KafkaScanStateStore;
 import org.holdshelf.platform.config.HoldshelfConfig;
 import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.platform.runtime.Capability;

@@ -19,6 +19,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.holdshelf.alma.ScanInCapability;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.harvest.HarvestCapability;
@@ -119,6 +120,9 @@ public final class Holdshelf implements AutoCloseable {
             config = config.with("camel.main.routes-include-pattern", routePattern(config, capabilities));
 
             main = new Main();
+            // no hang-up hook of Camel's: stopping is this class's job (on SIGTERM, the launcher's hook
+            // calls close), and a hook would keep the whole pipeline reachable after it is closed
+            main.setShutdownStrategy(new SimpleMainShutdownStrategy());
             MeterRegistry meters = new SimpleMeterRegistry();
             wiring = new Wiring(config, Clock.systemUTC(), instanceId(config), main::getCamelContext, main::bind, meters);
             main.setOverrideProperties(config.toProperties());

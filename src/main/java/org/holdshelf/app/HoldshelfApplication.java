@@ -31,7 +31,29 @@ public final class HoldshelfApplication {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out));
+        int code = run(args, System.out);
+        endHttpClients();
+        System.exit(code);
+    }
+
+    /**
+     * Java 17's HttpClient cannot be closed (Java 21 adds close): its selector thread waits in
+     * native code until the client is garbage, and while a thread waits there the JVM takes 300 ms
+     * to exit. The pipeline is closed and the process is exiting, so the clients' selector threads
+     * are told to end (an interrupt wakes the selector, whose loop then ends).
+     */
+    private static void endHttpClients() {
+        List<Thread> selectors = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")).toList();
+        selectors.forEach(Thread::interrupt);
+        for (Thread t : selectors) {
+            try {
+                t.join(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     record Options(boolean once, boolean sandbox, Path configFile, boolean help) {

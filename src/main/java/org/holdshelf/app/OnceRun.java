@@ -27,44 +27,54 @@ final class OnceRun {
     }
 
     static int run(HoldshelfConfig config, boolean sandbox, PrintStream out) {
-        RunEvent outcome;
-        Map<String, Optional<String>> followUps;
-        Duration startUp;
-        Duration work;
-        long stopStarted;
-        try (Holdshelf app = Holdshelf.start(config.with("holdshelf.harvest.scheduled", "false"), sandbox)) {
-            startUp = Duration.ofMillis(System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
-            long workStarted = System.nanoTime();
-            outcome = app.harvestNow("once");
-            if (!EventTypes.RUN_COMPLETED.equals(outcome.type())) {
-                out.println(Summary.failed(outcome));
-                return HoldshelfApplication.EXIT_RUN_FAILED;
-            }
-            followUps = app.awaitFollowUps(outcome, app.config().duration("holdshelf.once.timeout"));
-            work = Duration.ofNanos(System.nanoTime() - workStarted);
-            followUps.forEach((name, line) -> {
-                if (line.isEmpty()) {
-                    LOG.error("Run {}: {} not complete within {} (holdshelf.once.timeout)", outcome.runId(), name,
-                            Durations.human(app.config().duration("holdshelf.once.timeout")));
-                }
-            });
-            out.print(Summary.completed(outcome, followUps, app.config()));
-            stopStarted = System.nanoTime();
-        } catch (ConfigurationException e) {
-            LOG.error("Configuration problem: {}", e.getMessage());
-            return HoldshelfApplication.EXIT_CONFIGURATION;
+        Result result;
+        try {
+            result = runPipeline(config, sandbox, out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return HoldshelfApplication.EXIT_RUN_FAILED;
+        }
+        if (result.work() != null) {
+            Duration shutdown = Duration.ofNanos(System.nanoTime() - result.stopStarted());
+            out.printf(Locale.ROOT, "  Time           : start-up %s, work %s, shutdown %s%n%n", Durations.human(result.startUp()),
+                    Durations.human(result.work()), Durations.human(shutdown));
+        }
+        return result.exitCode();
+    }
+
+    /** What a run came to; the durations are null when it did not get as far as its reports. */
+    private record Result(int exitCode, Duration startUp, Duration work, long stopStarted) {
+    }
+
+    private static Result runPipeline(HoldshelfConfig config, boolean sandbox, PrintStream out) throws InterruptedException {
+        try (Holdshelf app = Holdshelf.start(config.with("holdshelf.harvest.scheduled", "false"), sandbox)) {
+            Duration startUp = Duration.ofMillis(System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+            long workStarted = System.nanoTime();
+            RunEvent outcome = app.harvestNow("once");
+            if (!EventTypes.RUN_COMPLETED.equals(outcome.type())) {
+                out.println(Summary.failed(outcome));
+                return new Result(HoldshelfApplication.EXIT_RUN_FAILED, null, null, 0);
+            }
+            Duration timeout = app.config().duration("holdshelf.once.timeout");
+            Map<String, Optional<String>> followUps = app.awaitFollowUps(outcome, timeout);
+            Duration work = Duration.ofNanos(System.nanoTime() - workStarted);
+            followUps.forEach((name, line) -> {
+                if (line.isEmpty()) {
+                    LOG.error("Run {}: {} not complete within {} (holdshelf.once.timeout)", outcome.runId(), name,
+                            Durations.human(timeout));
+                }
+            });
+            out.print(Summary.completed(outcome, followUps, app.config()));
+            int code = followUps.values().stream().allMatch(Optional::isPresent)
+                    ? HoldshelfApplication.EXIT_OK : HoldshelfApplication.EXIT_RUN_FAILED;
+            return new Result(code, startUp, work, System.nanoTime());
+        } catch (ConfigurationException e) {
+            LOG.error("Configuration problem: {}", e.getMessage());
+            return new Result(HoldshelfApplication.EXIT_CONFIGURATION, null, null, 0);
         } catch (RuntimeException e) {
             LOG.error("The run could not be completed: {}", e.getMessage());
             out.println("\nHoldshelf run FAILED before it started: " + e.getMessage() + "\n");
-            return HoldshelfApplication.EXIT_RUN_FAILED;
+            return new Result(HoldshelfApplication.EXIT_RUN_FAILED, null, null, 0);
         }
-        Duration shutdown = Duration.ofNanos(System.nanoTime() - stopStarted);
-        out.printf(Locale.ROOT, "  Time           : start-up %s, work %s, shutdown %s%n%n", Durations.human(startUp),
-                Durations.human(work), Durations.human(shutdown));
-        return followUps.values().stream().allMatch(Optional::isPresent)
-                ? HoldshelfApplication.EXIT_OK : HoldshelfApplication.EXIT_RUN_FAILED;
     }
 }

@@ -67,11 +67,6 @@ public class SierraClient {
         this.retry = settings.retryPolicy();
     }
 
-    /** One page of all holds in the system, starting at {@code offset}. */
-    public HoldsPage holdsPage(long offset, int limit) {
-        return fetchHoldsPage(offset, limit).map(body -> readHoldsPage(body, offset, limit)).orElse(HoldsPage.end(offset));
-    }
-
     /**
      * The raw answer for one page: the JSON body, or empty when Sierra answers 404 code 107
      * (nothing at or past the offset). Reading it is separate so a harvest can request the next

@@ -1,7 +1,5 @@
 package org.holdshelf.alma;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +12,8 @@ import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
 import org.holdshelf.sandbox.alma.AlmaStats;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rate limiter against the simulator's per-second window, through the whole scan-in path:

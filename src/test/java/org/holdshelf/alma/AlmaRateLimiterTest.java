@@ -1,7 +1,5 @@
 package org.holdshelf.alma;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Even spacing and the hard per-window cap, on a fake clock and with real threads. */
 class AlmaRateLimiterTest {

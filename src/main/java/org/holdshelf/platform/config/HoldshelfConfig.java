@@ -184,15 +184,6 @@ public final class HoldshelfConfig {
         }
     }
 
-    public double doubleValue(String key) {
-        String raw = require(key);
-        try {
-            return Double.parseDouble(raw);
-        } catch (NumberFormatException e) {
-            throw invalid(key, raw, "a number");
-        }
-    }
-
     public boolean booleanValue(String key) {
         String raw = require(key).toLowerCase(Locale.ROOT);
         return switch (raw) {

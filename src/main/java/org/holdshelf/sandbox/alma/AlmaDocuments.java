@@ -3,7 +3,6 @@ package org.holdshelf.sandbox.alma;
 import java.io.ByteArrayOutputStream;
 import java.util.Iterator;
 import java.util.Map;
-
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;

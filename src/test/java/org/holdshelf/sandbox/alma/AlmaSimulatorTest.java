@@ -1,10 +1,5 @@
 package org.holdshelf.sandbox.alma;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.holdshelf.sandbox.alma.AlmaHttp.firstError;
-import static org.holdshelf.sandbox.alma.AlmaHttp.json;
-import static org.holdshelf.sandbox.alma.AlmaHttp.remaining;
-
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,15 +12,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.holdshelf.sandbox.alma.AlmaHttp.firstError;
+import static org.holdshelf.sandbox.alma.AlmaHttp.json;
+import static org.holdshelf.sandbox.alma.AlmaHttp.remaining;
 
 /** The endpoints, documents and errors over real HTTP, as a scan-in client meets them. */
 class AlmaSimulatorTest {

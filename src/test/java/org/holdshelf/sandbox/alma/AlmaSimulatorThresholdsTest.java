@@ -1,11 +1,5 @@
 package org.holdshelf.sandbox.alma;
 
-import org.holdshelf.testing.MutableClock;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.holdshelf.sandbox.alma.AlmaHttp.firstError;
-import static org.holdshelf.sandbox.alma.AlmaHttp.remaining;
-
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +11,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.holdshelf.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.holdshelf.sandbox.alma.AlmaHttp.firstError;
+import static org.holdshelf.sandbox.alma.AlmaHttp.remaining;
 
 /** Alma's governance over real HTTP: the per-second threshold, the daily quota and the latency. */
 class AlmaSimulatorThresholdsTest {

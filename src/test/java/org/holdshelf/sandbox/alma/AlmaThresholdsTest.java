@@ -1,17 +1,17 @@
 package org.holdshelf.sandbox.alma;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.holdshelf.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.holdshelf.sandbox.alma.AlmaThresholds.Verdict.ACCEPTED;
 import static org.holdshelf.sandbox.alma.AlmaThresholds.Verdict.DAILY_THRESHOLD;
 import static org.holdshelf.sandbox.alma.AlmaThresholds.Verdict.PER_SECOND_THRESHOLD;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.junit.jupiter.api.Test;
 
 /** The window and quota arithmetic on a hand-driven clock, where the boundaries can be hit exactly. */
 class AlmaThresholdsTest {

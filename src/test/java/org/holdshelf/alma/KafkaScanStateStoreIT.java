@@ -1,4 +1,4 @@
-package org.holdshelf.kafka;
+package org.holdshelf.alma;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,9 +7,6 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.holdshelf.alma.ScanOutcome;
-import org.holdshelf.alma.ScanState;
-import org.holdshelf.alma.ScanStatus;
 import org.holdshelf.events.Json;
 import org.holdshelf.testing.SharedKafka;
 import org.junit.jupiter.api.BeforeEach;

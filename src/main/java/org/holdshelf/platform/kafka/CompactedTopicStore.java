@@ -1,6 +1,7 @@
-package org.holdshelf.kafka;
+package org.holdshelf.platform.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,65 +26,69 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.holdshelf.alma.ScanState;
-import org.holdshelf.alma.ScanStateStore;
 import org.holdshelf.events.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scan-in states in a compacted topic keyed by barcode, so that "scanned once" survives restarts,
- * broker restarts and moving to another instance.
+ * A map kept in a compacted topic: the latest JSON value per key, so that state survives restarts,
+ * broker restarts and moving to another instance (scan-in states now; announced notices, opt-outs
+ * and the patron directory are the same shape).
  *
  * <p>On start the whole topic is read (from the beginning to the end offsets, within the timeout)
- * into memory: lookups cost no round trip. {@link #put} waits for the broker's acknowledgement
- * before it returns, so a recorded state is never lost to a crash. {@link #refresh()} reads what was
- * added since, which brings in the states other instances wrote (after a rebalance, a location may
- * move to this instance). A state read back never replaces a newer one: entries keep their offset.
+ * into memory: lookups cost no round trip. {@link #put} and {@link #delete} wait for the broker's
+ * acknowledgement before they return, so a recorded value is never lost to a crash.
+ * {@link #refresh()} reads what was added since, which brings in what other instances wrote. A
+ * value read back never replaces a newer one: entries keep their offset. A tombstone
+ * ({@link #delete}) removes the key here at once and from the topic when the broker compacts it,
+ * which is what keeps the topic, and this map, bounded.
  *
  * <p>The topic is created by the application (compacted). Thread-safe.
+ *
+ * @param <V> the value type, read and written as JSON with {@link Json}
  */
-public final class KafkaScanStateStore implements ScanStateStore, AutoCloseable {
+public final class CompactedTopicStore<V> implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaScanStateStore.class);
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicStore.class);
 
-    /** A state and the offset it was written at, to keep the newest when writes and reads cross. */
-    private record Entry(ScanState state, long offset) {
+    /** A value and the offset it was written at, to keep the newest when writes and reads cross. */
+    private record Entry<V>(V value, long offset) {
     }
 
     private final String topic;
+    private final Class<V> type;
     private final Duration timeout;
-    private final Map<String, Entry> states = new ConcurrentHashMap<>();
+    private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
+    /** Offsets of keys deleted here whose tombstone may not have been read back yet. */
+    private final Map<String, Long> deletedAt = new ConcurrentHashMap<>();
     private final KafkaProducer<String, byte[]> producer;
     /** Guarded by {@code this}: a consumer is not thread-safe. */
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<TopicPartition> partitions;
 
-    public KafkaScanStateStore(Properties connection, String topic) {
-        this(connection, topic, DEFAULT_TIMEOUT);
-    }
-
     /**
      * @param connection bootstrap servers and security settings ({@link KafkaClients#connection})
+     * @param clientName names this store's Kafka clients in the broker's logs and metrics
      * @param timeout    bound on loading the topic, on each refresh and on each acknowledgement
      */
-    public KafkaScanStateStore(Properties connection, String topic, Duration timeout) {
+    public CompactedTopicStore(Properties connection, String topic, Class<V> type, String clientName, Duration timeout) {
         this.topic = topic;
+        this.type = type;
         this.timeout = timeout;
         long started = System.nanoTime();
         KafkaConsumer<String, byte[]> c = null;
         KafkaProducer<String, byte[]> p = null;
         try {
-            c = new KafkaConsumer<>(consumerProperties(connection), new StringDeserializer(), new ByteArrayDeserializer());
+            c = new KafkaConsumer<>(consumerProperties(connection, clientName), new StringDeserializer(),
+                    new ByteArrayDeserializer());
             List<PartitionInfo> info = c.partitionsFor(topic, timeout);
             if (info == null || info.isEmpty()) {
-                throw new IllegalStateException("The scan-in state topic " + topic + " does not exist; create it (compacted) first");
+                throw new IllegalStateException("The topic " + topic + " does not exist; create it (compacted) first");
             }
             this.partitions = info.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
-            p = new KafkaProducer<>(producerProperties(connection), new StringSerializer(), new ByteArraySerializer());
+            p = new KafkaProducer<>(producerProperties(connection, clientName), new StringSerializer(), new ByteArraySerializer());
         } catch (RuntimeException e) {
             closeQuietly(c, p);
             throw e;
@@ -95,41 +101,49 @@ public final class KafkaScanStateStore implements ScanStateStore, AutoCloseable 
             close();
             throw e;
         }
-        LOG.info("Loaded {} scan-in states from {} ({} partitions) in {} ms", states.size(), topic, partitions.size(),
+        LOG.info("Loaded {} entries from {} ({} partitions) in {} ms", entries.size(), topic, partitions.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    @Override
-    public Optional<ScanState> get(String barcode) {
-        Entry entry = states.get(barcode);
-        return entry == null ? Optional.empty() : Optional.of(entry.state());
+    public Optional<V> get(String key) {
+        Entry<V> entry = entries.get(key);
+        return entry == null ? Optional.empty() : Optional.of(entry.value());
     }
 
-    @Override
-    public void put(ScanState state) {
-        RecordMetadata written;
+    /** Records {@code value} under {@code key}; durable when this returns. */
+    public void put(String key, V value) {
+        long offset = send(key, Json.toBytes(value));
+        keepNewest(key, new Entry<>(value, offset));
+    }
+
+    /** Removes {@code key}: a tombstone, durable when this returns. */
+    public void delete(String key) {
+        long offset = send(key, null);
+        entries.computeIfPresent(key, (k, old) -> old.offset() <= offset ? null : old);
+        deletedAt.merge(key, offset, Math::max);
+    }
+
+    private long send(String key, byte[] value) {
         try {
-            written = producer.send(new ProducerRecord<>(topic, state.barcode(), Json.toBytes(state)))
+            RecordMetadata written = producer.send(new ProducerRecord<>(topic, key, value))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return written.offset();
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("Cannot record the scan-in state of barcode " + state.barcode() + " in " + topic
-                    + ": " + cause.getMessage(), cause);
+            throw new IllegalStateException("Cannot record " + key + " in " + topic + ": " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while recording the scan-in state of barcode " + state.barcode(), e);
+            throw new IllegalStateException("Interrupted while recording " + key + " in " + topic, e);
         }
-        keepNewest(state.barcode(), new Entry(state, written.offset()));
     }
 
     /** Reads the topic up to its current end offsets. */
-    @Override
     public synchronized void refresh() {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!caughtUp(end)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Reading the scan-in states from " + topic + " did not reach the end offsets "
+                throw new IllegalStateException("Reading " + topic + " did not reach the end offsets "
                         + end.values() + " within " + timeout.toSeconds() + " s");
             }
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -138,9 +152,14 @@ public final class KafkaScanStateStore implements ScanStateStore, AutoCloseable 
         }
     }
 
-    /** States currently known. */
+    /** Entries currently known. */
     public int size() {
-        return states.size();
+        return entries.size();
+    }
+
+    /** Every entry known now (a snapshot; values are not copied). */
+    public void forEach(BiConsumer<String, V> action) {
+        new HashMap<>(entries).forEach((key, entry) -> action.accept(key, entry.value()));
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> end) {
@@ -157,22 +176,27 @@ public final class KafkaScanStateStore implements ScanStateStore, AutoCloseable 
             return;
         }
         if (record.value() == null) {
-            states.computeIfPresent(record.key(), (k, old) -> old.offset() <= record.offset() ? null : old);
+            entries.computeIfPresent(record.key(), (k, old) -> old.offset() <= record.offset() ? null : old);
+            deletedAt.computeIfPresent(record.key(), (k, at) -> at <= record.offset() ? null : at);
             return;
         }
+        Long deleted = deletedAt.get(record.key());
+        if (deleted != null && deleted > record.offset()) {
+            return; // deleted here after this value was written
+        }
         try {
-            keepNewest(record.key(), new Entry(Json.read(record.value(), ScanState.class), record.offset()));
+            keepNewest(record.key(), new Entry<>(Json.read(record.value(), type), record.offset()));
         } catch (IllegalArgumentException e) {
-            LOG.warn("Ignoring an unreadable scan-in state for key {} at {}-{} offset {}: {}", record.key(), topic,
+            LOG.warn("Ignoring an unreadable value for key {} at {}-{} offset {}: {}", record.key(), topic,
                     record.partition(), record.offset(), e.getMessage());
         }
     }
 
-    private void keepNewest(String barcode, Entry entry) {
-        states.merge(barcode, entry, (old, candidate) -> candidate.offset() >= old.offset() ? candidate : old);
+    private void keepNewest(String key, Entry<V> entry) {
+        entries.merge(key, entry, (old, candidate) -> candidate.offset() >= old.offset() ? candidate : old);
     }
 
-    private static Properties consumerProperties(Properties connection) {
+    private static Properties consumerProperties(Properties connection, String clientName) {
         Properties props = new Properties();
         props.putAll(connection);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -180,17 +204,18 @@ public final class KafkaScanStateStore implements ScanStateStore, AutoCloseable 
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "holdshelf-scan-in-state-reader");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientName + "-reader");
         return props;
     }
 
-    private static Properties producerProperties(Properties connection) {
+    private static Properties producerProperties(Properties connection, String clientName) {
         Properties props = new Properties();
         props.putAll(connection);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "holdshelf-scan-in-state-writer");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientName + "-writer");
         return props;
     }
 
