@@ -21,6 +21,7 @@ import org.holdshelf.platform.http.RetryPolicy;
  * @param maxTransientRetries retries of one call after a timeout, a 5xx or a connection failure
  * @param groupId             consumer group of the scan-in route
  * @param stateTopic          the compacted topic of {@link ScanState}s
+ * @param stateRetention      a barcode's state is forgotten once no harvest has had it in transit for this long
  */
 public record AlmaSettings(
         boolean enabled,
@@ -40,7 +41,8 @@ public record AlmaSettings(
         Duration initialBackoff,
         Duration maxBackoff,
         String groupId,
-        String stateTopic) {
+        String stateTopic,
+        Duration stateRetention) {
 
     public static final String ENABLED = "holdshelf.alma.enabled";
     public static final String BASE_URL = "holdshelf.alma.base-url";
@@ -60,6 +62,7 @@ public record AlmaSettings(
     public static final String MAX_BACKOFF = "holdshelf.alma.max-backoff";
     public static final String GROUP_ID = "holdshelf.alma.group-id";
     public static final String STATE_TOPIC = "holdshelf.topic.scanin-state";
+    public static final String STATE_RETENTION = "holdshelf.alma.state-retention";
 
     public AlmaSettings {
         if (enabled) {
@@ -85,6 +88,10 @@ public record AlmaSettings(
         requirePositive(REQUEST_TIMEOUT, requestTimeout);
         requirePositive(INITIAL_BACKOFF, initialBackoff);
         requirePositive(MAX_BACKOFF, maxBackoff);
+        if (stateRetention == null || stateRetention.compareTo(ScanInService.SEEN_REFRESH.multipliedBy(2)) < 0) {
+            throw new ConfigurationException("Setting " + STATE_RETENTION + " must be at least 2d (a barcode still in "
+                    + "transit is seen every harvest, and that is recorded once a day), got " + stateRetention);
+        }
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new ConfigurationException("Setting " + MAX_BACKOFF + " (" + maxBackoff.toMillis()
                     + " ms) must not be shorter than " + INITIAL_BACKOFF + " (" + initialBackoff.toMillis() + " ms)");
@@ -112,7 +119,8 @@ public record AlmaSettings(
                 config.duration(INITIAL_BACKOFF),
                 config.duration(MAX_BACKOFF),
                 config.require(GROUP_ID),
-                config.require(STATE_TOPIC));
+                config.require(STATE_TOPIC),
+                config.duration(STATE_RETENTION));
     }
 
     /** Backoff for calls answered 429 {@code PER_SECOND_THRESHOLD}: the first try plus the retries. */

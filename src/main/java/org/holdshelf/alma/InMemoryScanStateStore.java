@@ -2,6 +2,7 @@ package org.holdshelf.alma;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A store that lives as long as the object: for tests, and for dry runs that must leave no trace. */
@@ -17,6 +18,16 @@ public final class InMemoryScanStateStore implements ScanStateStore {
     @Override
     public void put(ScanState state) {
         states.put(state.barcode(), state);
+    }
+
+    @Override
+    public void delete(String barcode) {
+        states.remove(barcode);
+    }
+
+    @Override
+    public void forEach(BiConsumer<String, ScanState> action) {
+        states.forEach(action);
     }
 
     public int size() {

@@ -3,6 +3,7 @@ package org.holdshelf.alma;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.BiConsumer;
 
 import org.holdshelf.platform.kafka.CompactedTopicStore;
 
@@ -32,6 +33,16 @@ public final class KafkaScanStateStore implements ScanStateStore, AutoCloseable 
     @Override
     public void put(ScanState state) {
         store.put(state.barcode(), state);
+    }
+
+    @Override
+    public void delete(String barcode) {
+        store.delete(barcode);
+    }
+
+    @Override
+    public void forEach(BiConsumer<String, ScanState> action) {
+        store.forEach(action);
     }
 
     @Override

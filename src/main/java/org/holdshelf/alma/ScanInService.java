@@ -53,6 +53,10 @@ public final class ScanInService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScanInService.class);
     private static final DateTimeFormatter PAUSE_END = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+    /** A barcode's state records that a harvest saw it in transit at most this often. */
+    public static final Duration SEEN_REFRESH = Duration.ofDays(1);
+    /** Expired states are looked for at most this often. */
+    static final Duration EXPIRY_CHECK = Duration.ofHours(1);
 
     private final AlmaSettings settings;
     private final AlmaClient alma;
@@ -61,6 +65,8 @@ public final class ScanInService implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService workers;
     private final ReentrantLock batchLock = new ReentrantLock();
+    /** Guarded by batchLock. */
+    private Instant lastExpiryCheck = Instant.MIN;
 
     private final Object pauseLock = new Object();
     /** Guarded by pauseLock. */
@@ -96,6 +102,7 @@ public final class ScanInService implements AutoCloseable {
             long started = System.nanoTime();
             long callsBefore = alma.callCount();
             store.refresh();
+            expireUnseenStates();
             ScanOutcome[] outcomes = new ScanOutcome[holds.size()];
             Map<String, List<Integer>> byBarcode = new LinkedHashMap<>();
             for (int i = 0; i < holds.size(); i++) {
@@ -128,6 +135,48 @@ public final class ScanInService implements AutoCloseable {
         }
     }
 
+    /**
+     * Records that a harvest saw the barcode in transit now, at most once a {@link #SEEN_REFRESH}
+     * per barcode (one write a day, however often it harvests). Not in a dry run, which records nothing.
+     */
+    private ScanState noteSeen(ScanState state) {
+        Instant now = clock.instant();
+        if (settings.dryRun() || Duration.between(state.lastSeen(), now).compareTo(SEEN_REFRESH) < 0) {
+            return state;
+        }
+        ScanState seen = state.seen(now);
+        store.put(seen);
+        return seen;
+    }
+
+    /**
+     * Forgets the barcodes no harvest has had in transit for {@code holdshelf.alma.state-retention}:
+     * their holds have left transit, so the state topic (compacted, with a tombstone for each) and
+     * the memory it takes stay bounded. Looked for at most once an {@link #EXPIRY_CHECK}.
+     */
+    private void expireUnseenStates() {
+        Instant now = clock.instant();
+        if (settings.dryRun() || Duration.between(lastExpiryCheck, now).compareTo(EXPIRY_CHECK) < 0) {
+            return;
+        }
+        lastExpiryCheck = now;
+        Instant cutoff = now.minus(settings.stateRetention());
+        List<ScanState> expired = new ArrayList<>();
+        store.forEach((barcode, state) -> {
+            if (state.lastSeen().isBefore(cutoff)) {
+                expired.add(state);
+            }
+        });
+        if (expired.isEmpty()) {
+            return;
+        }
+        long unsettled = expired.stream().filter(st -> st.status() != ScanStatus.SCANNED
+                && !(st.status() == ScanStatus.FAILED && st.attempts() >= settings.maxAttempts())).count();
+        expired.forEach(st -> store.delete(st.barcode()));
+        LOG.info("Alma scan-in forgot {} barcodes not in transit for {} ({} of them never settled: scanned or given up)",
+                expired.size(), Durations.human(settings.stateRetention()), unsettled);
+    }
+
     /** When scan-ins resume, if they are paused now. */
     public Optional<Instant> pausedUntil() {
         synchronized (pauseLock) {
@@ -137,7 +186,7 @@ public final class ScanInService implements AutoCloseable {
 
     private ScanOutcome scanOne(HoldEvent hold) {
         String barcode = hold.itemBarcode();
-        Optional<ScanState> previous = store.get(barcode);
+        Optional<ScanState> previous = store.get(barcode).map(this::noteSeen);
         int attempts = previous.map(ScanState::attempts).orElse(0);
         ScanStatus status = previous.map(ScanState::status).orElse(null);
         if (previous.isPresent() && decidedInThisRun(previous.get(), hold)) {
@@ -284,8 +333,9 @@ public final class ScanInService implements AutoCloseable {
     }
 
     private void record(HoldEvent hold, ScanStatus status, int attempts, Outcome outcome, String errorCode, String message) {
+        Instant now = clock.instant();
         store.put(new ScanState(hold.itemBarcode(), status, attempts, hold.runId(), hold.holdId(), outcome, errorCode, message,
-                clock.instant()));
+                now, now));
     }
 
     private ScanOutcome outcome(HoldEvent hold, Outcome outcome, String almaErrorCode, String message, int attempt) {

@@ -2,6 +2,8 @@ package org.holdshelf.alma;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * The durable scan-in state of one barcode (the value of the compacted state topic, keyed by barcode).
  *
@@ -11,6 +13,10 @@ import java.time.Instant;
  * @param lastHoldId  the hold of that run the state was written for
  * @param lastOutcome the outcome that led to this state
  * @param lastErrorCode Alma's error code with that outcome, if any
+ * @param seenAt      the last time a harvest had the barcode in transit (refreshed at most once a
+ *                    {@link ScanInService#SEEN_REFRESH}); a state not seen for
+ *                    {@code holdshelf.alma.state-retention} expires. Absent in states written
+ *                    before it existed: {@code updatedAt} stands in.
  */
 public record ScanState(
         String barcode,
@@ -21,5 +27,18 @@ public record ScanState(
         ScanOutcome.Outcome lastOutcome,
         String lastErrorCode,
         String lastMessage,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Instant seenAt) {
+
+    /** When a harvest last had this barcode in transit. */
+    @JsonIgnore
+    public Instant lastSeen() {
+        return seenAt != null ? seenAt : updatedAt;
+    }
+
+    /** The same state, seen in transit at {@code now}. */
+    public ScanState seen(Instant now) {
+        return new ScanState(barcode, status, attempts, lastRunId, lastHoldId, lastOutcome, lastErrorCode, lastMessage,
+                updatedAt, now);
+    }
 }

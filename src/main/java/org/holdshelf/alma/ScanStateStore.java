@@ -1,6 +1,7 @@
 package org.holdshelf.alma;
 
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Where scan-in states are kept, so that each barcode is scanned in once across harvests,
@@ -12,6 +13,12 @@ public interface ScanStateStore {
 
     /** Stores the state; durable when this returns (a crash right after loses nothing). */
     void put(ScanState state);
+
+    /** Forgets a barcode (durably, when this returns): its state expired. */
+    void delete(String barcode);
+
+    /** Every state known now. */
+    void forEach(BiConsumer<String, ScanState> action);
 
     /** Takes in what other instances stored since the last refresh; called before each batch. */
     default void refresh() {

@@ -33,7 +33,7 @@ class KafkaScanStateStoreIT {
 
     private static ScanState state(String barcode, ScanStatus status, int attempts, String runId) {
         return new ScanState(barcode, status, attempts, runId, "hold-of-" + barcode, status == ScanStatus.SCANNED ? ScanOutcome.Outcome.SCANNED
-                : ScanOutcome.Outcome.NOT_FOUND, status == ScanStatus.SCANNED ? null : "401689", "message of " + runId, AT);
+                : ScanOutcome.Outcome.NOT_FOUND, status == ScanStatus.SCANNED ? null : "401689", "message of " + runId, AT, AT);
     }
 
     @Test
@@ -56,6 +56,28 @@ class KafkaScanStateStoreIT {
 
         List<ConsumerRecord<String, byte[]>> records = SharedKafka.readAll(topic);
         assertThat(records).hasSize(3).allSatisfy(r -> assertThat(Json.read(r.value(), ScanState.class).barcode()).isEqualTo(r.key()));
+    }
+
+    @Test
+    void shouldForgetADeletedStateAcrossARestartAndInOtherInstances() {
+        try (KafkaScanStateStore store = new KafkaScanStateStore(connection, topic);
+             KafkaScanStateStore other = new KafkaScanStateStore(connection, topic)) {
+            store.put(state("31234000000001", ScanStatus.SCANNED, 1, "run-1"));
+            store.put(state("31234000000002", ScanStatus.SCANNED, 1, "run-1"));
+            other.refresh();
+            assertThat(other.size()).isEqualTo(2);
+
+            store.delete("31234000000001");
+            assertThat(store.get("31234000000001")).isEmpty();
+            other.refresh();
+            assertThat(other.get("31234000000001")).as("the tombstone reaches other instances").isEmpty();
+        }
+        try (KafkaScanStateStore restarted = new KafkaScanStateStore(connection, topic)) {
+            assertThat(restarted.size()).isEqualTo(1);
+            assertThat(restarted.get("31234000000001")).isEmpty();
+        }
+        assertThat(SharedKafka.readAll(topic)).filteredOn(r -> r.key().equals("31234000000001")).last()
+                .satisfies(r -> assertThat(r.value()).as("a tombstone, which compaction removes with the key").isNull());
     }
 
     @Test

@@ -246,7 +246,7 @@ class ScanInServiceTest {
         direct.scanIn(direct.lookup(scannedBeforeCrash).ids(), "MAIN", "DEFAULT_CIRC_DESK");
         for (String barcode : List.of(scannedBeforeCrash, notScannedBeforeCrash)) {
             store.put(new ScanState(barcode, ScanStatus.IN_FLIGHT, 0, "20261123T143000Z-dead", "h-dead", null, null, "scan-in started",
-                    clock.instant()));
+                    clock.instant(), clock.instant()));
         }
 
         List<ScanOutcome> outcomes = service.scanIn(TestHolds.forBarcodes("20261123T150000Z-0001",
@@ -311,6 +311,38 @@ class ScanInServiceTest {
         ScanOutcome retried = service.scanIn(TestHolds.forBarcodes("20261123T151500Z-0002", List.of(barcode))).get(0);
         assertThat(retried.outcome()).isEqualTo(Outcome.SCANNED);
         assertThat(retried.attempt()).isEqualTo(1);
+    }
+
+    /**
+     * The state topic stays bounded: a barcode still in transit is noted as seen once a day, however
+     * often it is harvested, and a barcode no harvest has had in transit for the retention period
+     * (30 days here) is forgotten, settled or not.
+     */
+    @Test
+    void shouldForgetBarcodesThatLeftTransitAndNoteTheOthersSeenOnceADay() {
+        ScanInService service = service(Map.of(AlmaSettings.STATE_RETENTION, "30d"));
+        String stays = KNOWN.get(0);
+        String leaves = KNOWN.get(1);
+        service.scanIn(TestHolds.forBarcodes("20261123T150000Z-0001", List.of(stays, leaves)));
+        Instant scannedAt = clock.instant();
+        assertThat(store.size()).isEqualTo(2);
+
+        // the next harvests of the day see the one still in transit: nothing new to record
+        clock.advance(Duration.ofHours(2));
+        service.scanIn(TestHolds.forBarcodes("20261123T170000Z-0002", List.of(stays)));
+        assertThat(store.get(stays).orElseThrow().lastSeen()).isEqualTo(scannedAt);
+
+        // a day later it is noted as seen again; the other one has not come back
+        for (int day = 1; day <= 31; day++) {
+            clock.advance(Duration.ofDays(1));
+            service.scanIn(TestHolds.forBarcodes("20261124T150000Z-" + String.format("%04d", day), List.of(stays)));
+            assertThat(store.get(stays).orElseThrow().lastSeen()).isEqualTo(clock.instant());
+        }
+
+        assertThat(store.get(leaves)).as("not in transit for 31 days: forgotten").isEmpty();
+        assertThat(store.get(stays)).as("still in transit: kept, still scanned once")
+                .hasValueSatisfying(st -> assertThat(st.status()).isEqualTo(ScanStatus.SCANNED));
+        assertThat(alma.scanCount(stays)).isEqualTo(1);
     }
 
     @Test

@@ -33,7 +33,7 @@ public final class Durations {
         }
     }
 
-    /** Short human form for logs: {@code 950ms}, {@code 12.3s}, {@code 4m05s}. */
+    /** Short human form for logs: {@code 950ms}, {@code 12.3s}, {@code 4m05s}, {@code 2h10m}, {@code 30d}. */
     public static String human(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) {
@@ -43,6 +43,12 @@ public final class Durations {
             return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
         }
         long s = ms / 1000;
-        return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        if (s < 86400) {
+            return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+        }
+        return s % 86400 == 0 ? s / 86400 + "d" : String.format(Locale.ROOT, "%dd%02dh", s / 86400, s % 86400 / 3600);
     }
 }
