@@ -11,8 +11,10 @@ RUN useradd --system --uid 10001 --home-dir /app holdshelf
 WORKDIR /app
 COPY --from=build /src/target/holdshelf.jar /app/holdshelf.jar
 COPY --from=build /src/target/lib /app/lib
-# Route files are read from ./routes (camel.main.routes-include-pattern); operators may mount their own.
+# Route files are read from ./routes (holdshelf.routes.dir) and notice templates from ./templates
+# (holdshelf.notices.templates-dir); operators may mount their own.
 COPY routes /app/routes
+COPY templates /app/templates
 RUN mkdir -p /app/reports /app/data && chown holdshelf /app/reports /app/data
 USER holdshelf
 VOLUME ["/app/reports"]

@@ -2,8 +2,8 @@ package org.holdshelf.alma;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /** A store that lives as long as the object: for tests, and for dry runs that must leave no trace. */
 public final class InMemoryScanStateStore implements ScanStateStore {

@@ -1,7 +1,9 @@
 package org.holdshelf.alma;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.holdshelf.events.EventTypes;
@@ -10,11 +12,10 @@ import org.holdshelf.events.HoldState;
 import org.holdshelf.events.Json;
 import org.holdshelf.events.LocationEnd;
 import org.holdshelf.events.RunEnd;
+import org.holdshelf.platform.files.OutcomeLog;
 import org.holdshelf.platform.kafka.DeadLetters;
 import org.holdshelf.platform.kafka.InboundRecord;
 import org.holdshelf.platform.kafka.OutboundRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One polled batch of {@code holdshelf.entries} through the scan-in: its in-transit holds are
@@ -27,17 +28,15 @@ import org.slf4j.LoggerFactory;
  */
 public class ScanInBatches {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ScanInBatches.class);
-
     private final Supplier<ScanInService> service;
     private final ScanInReport report;
-    private final ScanInOutcomeLog outcomes;
+    private final OutcomeLog<ScanOutcome> outcomes;
     private final DeadLetters deadLetters;
 
     public ScanInBatches(Supplier<ScanInService> service, ScanInReport report, DeadLetters deadLetters) {
         this.service = service;
         this.report = report;
-        this.outcomes = new ScanInOutcomeLog(report::runDir);
+        this.outcomes = new OutcomeLog<>(report.runs(), ScanInReport.REPORT, ScanOutcome.class, ScanOutcome::holdId);
         this.deadLetters = deadLetters;
     }
 
@@ -63,7 +62,10 @@ public class ScanInBatches {
             }
         }
         List<ScanOutcome> results = inTransit.isEmpty() ? List.of() : service.get().scanIn(inTransit);
-        outcomes.append(results);
+        // recorded durably before the batch is committed: the run's report never misses an outcome
+        Map<List<String>, List<ScanOutcome>> byLocation = new LinkedHashMap<>();
+        results.forEach(o -> byLocation.computeIfAbsent(List.of(o.runId(), o.pickupLocationCode()), k -> new ArrayList<>()).add(o));
+        byLocation.forEach((runAndLocation, ofLocation) -> outcomes.append(runAndLocation.get(0), runAndLocation.get(1), ofLocation));
         for (LocationEnd marker : markers) {
             report.completeLocation(marker.runId(), marker.pickupLocationCode(),
                     outcomes.read(marker.runId(), marker.pickupLocationCode()), marker.locationsInRun());

@@ -91,6 +91,11 @@ public final class ScanInReport {
         return runs.exists(runId, FILE_NAME);
     }
 
+    /** The reports directory the report is written to. */
+    public RunDirectory runs() {
+        return runs;
+    }
+
     /** The run's folder, where the report goes. */
     public Path runDir(String runId) {
         return runs.of(runId);

@@ -23,6 +23,7 @@ import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.holdshelf.alma.ScanInCapability;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.harvest.HarvestCapability;
+import org.holdshelf.notices.NoticesCapability;
 import org.holdshelf.platform.config.Durations;
 import org.holdshelf.platform.config.HoldshelfConfig;
 import org.holdshelf.platform.kafka.EmbeddedKafkaBroker;
@@ -55,7 +56,8 @@ public final class Holdshelf implements AutoCloseable {
     static final List<Function<HoldshelfConfig, Capability>> CAPABILITIES = List.of(
             HarvestCapability::new,
             PullListsCapability::new,
-            ScanInCapability::new);
+            ScanInCapability::new,
+            NoticesCapability::new);
 
     /** Platform routes every pipeline loads: the one error policy and the dead-letter route. */
     private static final List<String> PLATFORM_ROUTES = List.of("error-handling.camel.yaml");

@@ -57,6 +57,7 @@ final class Summary {
         return switch (name) {
             case "pull-lists" -> "Pull lists";
             case "scan-in" -> "Alma scan-in";
+            case "notices" -> "Notices";
             default -> Character.toUpperCase(name.charAt(0)) + name.substring(1).replace('-', ' ');
         };
     }

@@ -16,6 +16,8 @@ public final class EventTypes {
     public static final String RUN_COMPLETED = "RUN_COMPLETED";
     public static final String RUN_FAILED = "RUN_FAILED";
     public static final String DEAD_LETTER = "DEAD_LETTER";
+    /** One pickup notice and its outcome on {@code holdshelf.notices}. */
+    public static final String NOTICE = "NOTICE";
     /** One Alma scan-in outcome on {@code holdshelf.scanin}. */
     public static final String SCAN_IN = "SCAN_IN";
 

@@ -5,6 +5,9 @@ package org.holdshelf.events;
  * {@link LocationEnd}: how many locations the run has (zero for a run that found nothing on the
  * shelf), so a consumer can complete a run that has no location markers at all. A run that failed
  * sends none.
+ *
+ * @param locationCodes the pickup locations of the run, so a consumer can tell which locations
+ *                      have nothing on the shelf any more
  */
 public record RunEnd(
         String type,
@@ -12,6 +15,7 @@ public record RunEnd(
         String runId,
         String source,
         int locationsInRun,
+        java.util.List<String> locationCodes,
         long readyCount,
         long inTransitCount,
         String runStartedAt,

@@ -377,7 +377,8 @@ public final class HarvestRun implements AutoCloseable {
             markers.add(OutboundRecord.of(entry.getKey(), EventTypes.LOCATION_END, Json.toBytes(end)));
         }
         RunEnd runEnd = new RunEnd(EventTypes.RUN_END, EventTypes.SCHEMA_VERSION, runId, HoldEvent.SOURCE_SIERRA,
-                locations.size(), ready, inTransit, startedAt.toString(), harvestCompletedAt.toString());
+                locations.size(), List.copyOf(locations.keySet()), ready, inTransit, startedAt.toString(),
+                harvestCompletedAt.toString());
         markers.add(OutboundRecord.of(runId, EventTypes.RUN_END, Json.toBytes(runEnd)));
         return markers;
     }

@@ -126,6 +126,29 @@ public class SierraClient {
         return found;
     }
 
+    /**
+     * Patrons by id (contact details, language and notice preference), in batches of
+     * {@code lookupBatchSize}, each sent with {@code limit} equal to its number of ids (Sierra
+     * silently cuts a longer list). Unknown ids are absent; deleted patrons are present, flagged.
+     */
+    public Map<String, SierraPatron> patrons(Collection<String> ids) {
+        Map<String, SierraPatron> found = new HashMap<>();
+        for (List<String> batch : batches(ids)) {
+            String pathAndQuery = "/patrons?id=" + String.join(",", batch) + "&limit=" + batch.size() + "&fields="
+                    + SierraPatron.FIELDS;
+            Optional<byte[]> body = get(pathAndQuery);
+            if (body.isPresent()) {
+                try {
+                    found.putAll(SierraJson.patrons(body.get()));
+                } catch (SierraJson.MalformedResponseException e) {
+                    throw new SierraApiException("Sierra GET /patrons (" + batch.size() + " ids) returned a malformed answer: "
+                            + e.getMessage(), 200, null, false);
+                }
+            }
+        }
+        return found;
+    }
+
     private List<List<String>> batches(Collection<String> ids) {
         List<String> all = new ArrayList<>(ids);
         List<List<String>> batches = new ArrayList<>();

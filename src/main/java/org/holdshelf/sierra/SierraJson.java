@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.holdshelf.events.HoldState;
 import org.holdshelf.events.Json;
 
@@ -231,6 +232,49 @@ final class SierraJson {
             }
         });
         return items;
+    }
+
+    /** Patrons of a {@code /patrons?id=} answer by id; deleted records are included, flagged. */
+    static Map<String, SierraPatron> patrons(byte[] body) throws MalformedResponseException {
+        Map<String, SierraPatron> patrons = new HashMap<>();
+        readEntries(body, p -> {
+            JsonNode entry = p.readValueAsTree();
+            String id = entry.path("id").asText(null);
+            if (id == null || id.isEmpty()) {
+                return;
+            }
+            List<String> names = texts(entry.path("names"));
+            List<String> emails = texts(entry.path("emails"));
+            List<String> barcodes = texts(entry.path("barcodes"));
+            List<SierraPatron.Phone> phones = new ArrayList<>();
+            for (JsonNode phone : entry.path("phones")) {
+                String number = phone.path("number").asText("").trim();
+                if (!number.isEmpty()) {
+                    phones.add(new SierraPatron.Phone(number, phone.path("type").asText("").trim()));
+                }
+            }
+            JsonNode fixed = entry.path("fixedFields");
+            patrons.put(lastSegment(id), new SierraPatron(lastSegment(id), names, emails, phones, barcodes,
+                    fixedValue(fixed, "263"), fixedValue(fixed, "268"), entry.path("deleted").asBoolean(false)));
+        });
+        return patrons;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode n : array) {
+            String v = n.isValueNode() ? n.asText("").trim() : "";
+            if (!v.isEmpty()) {
+                values.add(v);
+            }
+        }
+        return values;
+    }
+
+    /** A fixed field's value ({@code {"263": {"label": ..., "value": "spa"}}}); blank means unset. */
+    private static String fixedValue(JsonNode fixedFields, String number) {
+        String value = fixedFields.path(number).path("value").asText("").trim();
+        return value.isEmpty() ? null : value;
     }
 
     static Map<String, String> titles(byte[] body) throws MalformedResponseException {

@@ -23,7 +23,7 @@ import org.holdshelf.sandbox.sierra.SierraSimulator;
  */
 public final class PipelineHarness implements AutoCloseable {
 
-    private final SierraSimulator sierra;
+    private SierraSimulator sierra;
     private org.holdshelf.sandbox.alma.AlmaSimulator alma;
     private final Map<String, String> settings;
     private final String prefix;
@@ -70,6 +70,32 @@ public final class PipelineHarness implements AutoCloseable {
         settings.put("holdshelf.alma.calls-per-second", String.valueOf(almaSettings.callsPerSecond()));
         settings.put("holdshelf.alma.remaining-floor", "0");
         return this;
+    }
+
+    /** Sends pickup notices by email to the SMTP server on {@code smtpPort} (127.0.0.1, no TLS, no login). */
+    public PipelineHarness withNotices(int smtpPort) {
+        settings.put("holdshelf.notices.enabled", "true");
+        settings.put("holdshelf.notices.smtp.host", "127.0.0.1");
+        settings.put("holdshelf.notices.smtp.port", String.valueOf(smtpPort));
+        settings.put("holdshelf.notices.smtp.starttls", "false");
+        settings.put("holdshelf.notices.from", "Cityville Library <holds@cityville.example.org>");
+        settings.put("holdshelf.notices.reply-to", "circulation@cityville.example.org");
+        settings.put("holdshelf.notices.group-id", prefix + "-notices");
+        settings.put("holdshelf.notices.smtp.initial-backoff", "50ms");
+        settings.put("holdshelf.notices.smtp.max-backoff", "200ms");
+        settings.put("holdshelf.notices.redelivery-delay-ms", "100");
+        return this;
+    }
+
+    /**
+     * Stops the Sierra simulator and starts another with {@code next} on the same port, as Sierra
+     * looks after its data changed between harvests (holds leave the shelf, come back, move).
+     */
+    public void replaceSierra(SierraSandboxSettings next) {
+        int port = sierra.port();
+        sierra.close();
+        sierra = new SierraSimulator(next);
+        sierra.start(port);
     }
 
     public org.holdshelf.sandbox.alma.AlmaSimulator alma() {

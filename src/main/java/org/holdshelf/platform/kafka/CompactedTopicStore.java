@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -116,18 +117,37 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         keepNewest(key, new Entry<>(value, offset));
     }
 
+    /** Records every value of {@code values} under its key, sent together; durable when this returns. */
+    public void putAll(Map<String, V> values) {
+        Map<String, Future<RecordMetadata>> acks = new java.util.LinkedHashMap<>();
+        values.forEach((key, value) -> acks.put(key, producer.send(new ProducerRecord<>(topic, key, Json.toBytes(value)))));
+        acks.forEach((key, ack) -> keepNewest(key, new Entry<>(values.get(key), await(key, ack))));
+    }
+
+    /** Removes every key of {@code keys}: tombstones sent together, durable when this returns. */
+    public void deleteAll(java.util.Collection<String> keys) {
+        Map<String, Future<RecordMetadata>> acks = new java.util.LinkedHashMap<>();
+        keys.forEach(key -> acks.put(key, producer.send(new ProducerRecord<>(topic, key, null))));
+        acks.forEach((key, ack) -> forget(key, await(key, ack)));
+    }
+
     /** Removes {@code key}: a tombstone, durable when this returns. */
     public void delete(String key) {
-        long offset = send(key, null);
+        forget(key, send(key, null));
+    }
+
+    private void forget(String key, long offset) {
         entries.computeIfPresent(key, (k, old) -> old.offset() <= offset ? null : old);
         deletedAt.merge(key, offset, Math::max);
     }
 
     private long send(String key, byte[] value) {
+        return await(key, producer.send(new ProducerRecord<>(topic, key, value)));
+    }
+
+    private long await(String key, Future<RecordMetadata> ack) {
         try {
-            RecordMetadata written = producer.send(new ProducerRecord<>(topic, key, value))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return written.offset();
+            return ack.get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("Cannot record " + key + " in " + topic + ": " + cause.getMessage(), cause);

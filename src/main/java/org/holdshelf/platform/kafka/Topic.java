@@ -16,6 +16,10 @@ public enum Topic {
     SCANIN("holdshelf.topic.scanin", Cleanup.DELETE, false),
     /** Each barcode's scan-in state (internal). */
     SCANIN_STATE("holdshelf.topic.scanin-state", Cleanup.COMPACT, false),
+    /** Pickup notices and their outcomes, keyed by patron id: the audit. */
+    NOTICES("holdshelf.topic.notices", Cleanup.DELETE, false),
+    /** Which holds were announced (internal), keyed by hold id: a hold is removed when it leaves the shelf. */
+    NOTICES_STATE("holdshelf.topic.notices-state", Cleanup.COMPACT, false),
     /** Records nothing could process, with the reason, keyed by their original key. */
     DLQ("holdshelf.topic.dlq", Cleanup.DELETE, false);
 
