@@ -261,7 +261,7 @@ public final class AlmaRateLimiter {
         }
         if (LOG.isInfoEnabled()) {
             LOG.info("Alma pacing: margin on the one-second window now {} ms, {} calls/s of the {} allowed "
-                            + "({} PER_SECOND_THRESHOLD answers so far)",
+                            + "(PER_SECOND_THRESHOLD answers so far: {})",
                     String.format(Locale.ROOT, "%.0f", margin / 1e6),
                     String.format(Locale.ROOT, "%.2f", callsPerSecond * 1e9 / (SECOND_NANOS + margin)), callsPerSecond,
                     answers);
