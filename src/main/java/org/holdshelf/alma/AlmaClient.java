@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *       the Item, from a gateway that follows redirects itself, works too);</li>
  *   <li>401689 "no item has that barcode" is a result, not an error;</li>
  *   <li>every call waits for the process-wide {@link AlmaRateLimiter} first;</li>
- *   <li>429 {@code PER_SECOND_THRESHOLD} is retried with backoff (the refused call did not happen,
- *       so a retry never repeats a scan); 429 {@code DAILY_THRESHOLD} is an
+ *   <li>429 {@code PER_SECOND_THRESHOLD} is told to the limiter (which widens its margin) and retried
+ *       with backoff (the refused call did not happen, so a retry never repeats a scan); 429
+ *       {@code DAILY_THRESHOLD} is an
  *       {@link AlmaQuotaExhaustedException} and never retried;</li>
  *   <li>timeouts, 5xx and connection failures are retried for reads; for the scan POST they are
  *       ambiguous (the scan may have happened), so the item is read first and the POST is sent
@@ -314,6 +315,9 @@ public class AlmaClient {
                 throw new AlmaQuotaExhaustedException(what + " answered 429 " + error.get(), error.get());
             }
             throttled.incrementAndGet();
+            // PER_SECOND_THRESHOLD (or a 429 without a readable code): the calls reached Alma's count
+            // closer together than they were paced, so the limiter widens its margin
+            limiter.throttled();
             if (!throttleRetry.canRetry(attempt)) {
                 throw new AlmaApiException(what + " answered 429 " + error.map(AlmaError::toString).orElse("")
                         + " on all " + attempt + " tries", 429, error.orElse(null), true);

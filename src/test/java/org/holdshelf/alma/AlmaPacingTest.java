@@ -2,7 +2,6 @@ package org.holdshelf.alma;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -12,24 +11,38 @@ import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
 import org.holdshelf.sandbox.alma.AlmaStats;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The rate limiter against the simulator's per-second window, through the whole scan-in path:
- * the configured rate is used (within 5%) and no scan is lost or repeated. At 5 calls/s no call
- * may be refused; at 25 calls/s under 1% may be, as a pause longer than the limiter's margin
- * between a permit and the call's arrival (GC, scheduling; client and simulator share this JVM)
- * can still cost a 429, which is retried. Kept short; the 1,000-barcode run is the benchmark's job.
+ * The rate limiter against the simulator's per-second window over real HTTP, through the whole
+ * scan-in path: no scan is lost or repeated, no window holds more than the limit, and under 1% of
+ * calls are refused, also when the simulator judges calls with a jitter as a real Alma behind load
+ * balancers does. The rate is not asserted here: client and simulator share this JVM on a host that
+ * may be busy, so a wall-clock rate says more about the host than about the pacing. The bar on the
+ * rate (at least 95% of the limit) is asserted in virtual time by {@link AlmaJitterPacingTest} and
+ * measured by the benchmark ({@code bench/run.sh alma}). Kept short; the 1,000-barcode runs are the
+ * benchmark's job.
  */
 class AlmaPacingTest {
 
-    private static List<ScanOutcome> scanAll(AlmaSimulator alma, int callsPerSecond, List<String> barcodes) {
-        AlmaSettings settings = AlmaTestConfig.settings(alma.baseUrl(), Map.of(
+    /** The judging delay bound of the jittery runs, as in {@link AlmaJitterPacingTest}. */
+    private static final Duration JITTER = Duration.ofMillis(30);
+
+    private static AlmaSettings settings(AlmaSimulator alma, int callsPerSecond) {
+        return AlmaTestConfig.settings(alma.baseUrl(), Map.of(
                 AlmaSettings.CALLS_PER_SECOND, Integer.toString(callsPerSecond),
                 AlmaSettings.CONCURRENCY, "8",
                 AlmaSettings.REMAINING_FLOOR, "0"));
-        AlmaClient client = new AlmaClient(settings, new AlmaRateLimiter(settings.callsPerSecond()));
+    }
+
+    private static List<ScanOutcome> scanAll(AlmaSimulator alma, AlmaRateLimiter limiter, int callsPerSecond,
+            List<String> barcodes) {
+        AlmaSettings settings = settings(alma, callsPerSecond);
+        AlmaClient client = new AlmaClient(settings, limiter);
         try (ScanInService service = new ScanInService(settings, client, new InMemoryScanStateStore(), ZoneId.of("UTC"),
                 Clock.systemUTC())) {
             return service.scanIn(TestHolds.forBarcodes("20261123T150000Z-0001", barcodes));
@@ -43,24 +56,13 @@ class AlmaPacingTest {
         }
     }
 
-    /**
-     * Accepted calls per second after the first: the client's first call is a warm-up that the
-     * others wait for (see {@link AlmaClient}), a one-off gap of one round trip that a short test
-     * would otherwise mistake for the pace.
-     */
-    private static double steadyCallsPerSecond(AlmaStats stats) {
-        List<Instant> times = stats.acceptedCallTimes();
-        Duration span = Duration.between(times.get(1), times.get(times.size() - 1));
-        return (times.size() - 2) / (span.toNanos() / 1e9);
-    }
-
     @Test
     void shouldStayUnderFiveCallsASecondFromEightThreads() {
         List<String> barcodes = TestHolds.barcodes(1, 20);
         try (AlmaSimulator alma = new AlmaSimulator(AlmaSandboxSettings.builder().apiKey(AlmaTestConfig.API_KEY)
                 .callsPerSecond(5).build(), barcodes).start(0)) {
 
-            List<ScanOutcome> outcomes = scanAll(alma, 5, barcodes);
+            List<ScanOutcome> outcomes = scanAll(alma, new AlmaRateLimiter(5), 5, barcodes);
 
             AlmaStats stats = alma.stats();
             assertEachScannedOnce(alma, outcomes, barcodes);
@@ -69,24 +71,52 @@ class AlmaPacingTest {
             assertThat(stats.perSecondRejections()).isLessThanOrEqualTo(1);
             assertThat(stats.maxCallsInAnyWindow()).isLessThanOrEqualTo(5);
             assertThat(stats.acceptedCalls()).isEqualTo(2L * barcodes.size());
-            assertThat(steadyCallsPerSecond(stats)).isBetween(5 * 0.95, 5.0);
+        }
+    }
+
+    /**
+     * About 25 s each: 120 barcodes at 10 calls/s, 300 at 25 calls/s, two calls a barcode, 100 ms
+     * latency, each call judged up to 30 ms after it arrived.
+     */
+    @ParameterizedTest(name = "{0} calls/s")
+    @CsvSource({"10, 120", "25, 300"})
+    void shouldScanEveryBarcodeOnceWithUnderOnePercentRefusedAgainstAJitteryAlma(int callsPerSecond, int count) {
+        List<String> barcodes = TestHolds.barcodes(1, count);
+        try (AlmaSimulator alma = new AlmaSimulator(AlmaSandboxSettings.builder().apiKey(AlmaTestConfig.API_KEY)
+                .callsPerSecond(callsPerSecond).latency(Duration.ofMillis(100)).jitter(JITTER).build(), barcodes).start(0)) {
+
+            List<ScanOutcome> outcomes = scanAll(alma, new AlmaRateLimiter(callsPerSecond), callsPerSecond, barcodes);
+
+            AlmaStats stats = alma.stats();
+            assertEachScannedOnce(alma, outcomes, barcodes);
+            assertThat(stats.scansByBarcode()).hasSize(count);
+            assertThat(stats.acceptedCalls()).as("a lookup and a scan per barcode").isEqualTo(2L * count);
+            assertThat((double) stats.perSecondRejections() / stats.requests()).as("share of calls answered 429")
+                    .isLessThan(0.01);
+            assertThat(stats.maxCallsInAnyWindow()).as("most calls in any second, as Alma judged them")
+                    .isLessThanOrEqualTo(callsPerSecond);
         }
     }
 
     @Test
-    void shouldUseTwentyFiveCallsASecondWithAlmasLatency() {
-        List<String> barcodes = TestHolds.barcodes(1, 150);
+    void aPerSecondThresholdAnswerWidensTheMarginAndADailyOneDoesNot() {
+        List<String> barcodes = TestHolds.barcodes(1, 4);
         try (AlmaSimulator alma = new AlmaSimulator(AlmaSandboxSettings.builder().apiKey(AlmaTestConfig.API_KEY)
-                .callsPerSecond(25).latency(Duration.ofMillis(150)).build(), barcodes).start(0)) {
+                .callsPerSecond(1).build(), barcodes).start(0)) {
+            AlmaRateLimiter limiter = new AlmaRateLimiter(50); // far more than the simulator allows
+            AlmaClient client = new AlmaClient(settings(alma, 50), limiter);
 
-            List<ScanOutcome> outcomes = scanAll(alma, 25, barcodes);
+            for (String barcode : barcodes.subList(0, 2)) {
+                assertThat(client.lookup(barcode).isFound()).isTrue();
+            }
 
-            AlmaStats stats = alma.stats();
-            assertEachScannedOnce(alma, outcomes, barcodes);
-            assertThat((double) stats.perSecondRejections() / stats.requests()).as("share of calls answered 429")
-                    .isLessThan(0.01);
-            assertThat(stats.maxCallsInAnyWindow()).isLessThanOrEqualTo(25);
-            assertThat(steadyCallsPerSecond(stats)).isBetween(25 * 0.95, 25.0);
+            assertThat(alma.stats().perSecondRejections()).isPositive();
+            Duration widened = limiter.margin();
+            assertThat(widened).isGreaterThan(Duration.ofMillis(AlmaRateLimiter.SAFETY_MARGIN_MILLIS));
+
+            alma.setRemainingDailyQuota(0);
+            assertThatThrownBy(() -> client.lookup(barcodes.get(3))).isInstanceOf(AlmaQuotaExhaustedException.class);
+            assertThat(limiter.margin()).isEqualTo(widened);
         }
     }
 }

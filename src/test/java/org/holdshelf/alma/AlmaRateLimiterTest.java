@@ -4,17 +4,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Even spacing and the hard per-window cap, on a fake clock and with real threads. */
+/** Even spacing, the hard per-window cap and the margin's adaptation, on fake clocks (with real threads for the cap). */
 class AlmaRateLimiterTest {
 
     /** Time that moves only when someone sleeps. */
@@ -33,7 +31,7 @@ class AlmaRateLimiterTest {
     }
 
     @Test
-    void shouldSpacePermitsEvenlyAtTheRateWithTheSafetyMargin() throws Exception {
+    void shouldSpacePermitsEvenlyAtTheRateWithTheFloorMargin() throws Exception {
         FakeTime time = new FakeTime();
         AlmaRateLimiter limiter = new AlmaRateLimiter(10, time, time);
         List<Long> permits = new ArrayList<>();
@@ -87,32 +85,133 @@ class AlmaRateLimiterTest {
         assertThat(time.now - permitted).isEqualTo(Duration.ofMillis(400).toNanos() + limiter.interval().toNanos());
     }
 
+    /**
+     * Eight real threads, each looping on {@code acquire()}, on a virtual clock: the contention is
+     * real, the timing is not, so a loaded host cannot make the rate look low.
+     */
     @Test
     void shouldHoldTheRateAcrossManyThreadsWithoutExceedingItInAnyWindow() throws Exception {
-        AlmaRateLimiter limiter = new AlmaRateLimiter(100);
+        VirtualTime time = new VirtualTime(1_000_000_000L);
+        AlmaRateLimiter limiter = new AlmaRateLimiter(100, time, time);
         List<Long> permits = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService threads = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                done.add(threads.submit(() -> {
+        AtomicInteger left = new AtomicInteger(400);
+        List<VirtualTime.ThrowingRunnable> threads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            threads.add(() -> {
+                while (left.getAndDecrement() > 0) {
                     limiter.acquire();
-                    permits.add(System.nanoTime());
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            threads.shutdownNow();
+                    permits.add(time.getAsLong());
+                    time.sleepNanos(Duration.ofMillis(30).toNanos()); // the call's round trip
+                }
+            });
         }
+
+        time.run(threads, 30, TimeUnit.SECONDS);
 
         List<Long> sorted = new ArrayList<>(permits);
         Collections.sort(sorted);
+        assertThat(sorted).hasSize(400);
         double rate = (sorted.size() - 1) / ((sorted.get(sorted.size() - 1) - sorted.get(0)) / 1e9);
         assertThat(rate).isBetween(100 * 0.95, 100.0);
         assertThat(maxInAnySecond(sorted)).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void shouldWidenTheMarginOnAPerSecondThresholdAnswerOnlyOncePerWindow() throws Exception {
+        FakeTime time = new FakeTime();
+        AlmaRateLimiter limiter = new AlmaRateLimiter(10, time, time);
+        limiter.acquire();
+
+        limiter.throttled();
+        Duration widened = Duration.ofMillis(AlmaRateLimiter.SAFETY_MARGIN_MILLIS + AlmaRateLimiter.WIDEN_MILLIS);
+        assertThat(limiter.margin()).isEqualTo(widened);
+        assertThat(limiter.interval()).isEqualTo(Duration.ofSeconds(1).plus(widened).dividedBy(10));
+
+        time.now += Duration.ofMillis(500).toNanos(); // calls paced before the widening still answer 429
+        limiter.throttled();
+        assertThat(limiter.margin()).as("a second 429 within the window").isEqualTo(widened);
+
+        time.now += Duration.ofMillis(600).toNanos();
+        limiter.throttled();
+        assertThat(limiter.margin()).isEqualTo(widened.plusMillis(AlmaRateLimiter.WIDEN_MILLIS));
+    }
+
+    @Test
+    void shouldHoldBackThePermitAfterAWideningUntilTheWiderWindowHasPassed() throws Exception {
+        FakeTime time = new FakeTime();
+        AlmaRateLimiter limiter = new AlmaRateLimiter(10, time, time);
+        List<Long> permits = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            limiter.acquire();
+            permits.add(time.now);
+        }
+
+        limiter.throttled();
+        limiter.acquire();
+
+        assertThat(time.now - permits.get(0)).as("the 11th permit waits for the widened window")
+                .isEqualTo(Duration.ofMillis(1000 + AlmaRateLimiter.SAFETY_MARGIN_MILLIS + AlmaRateLimiter.WIDEN_MILLIS).toNanos());
+    }
+
+    @Test
+    void shouldNarrowTheMarginSlowlyAfterQuietPermitsButNotBelowItsFloor() throws Exception {
+        FakeTime time = new FakeTime();
+        AlmaRateLimiter limiter = new AlmaRateLimiter(25, time, time);
+        limiter.throttled();
+        Duration widened = limiter.margin();
+
+        for (int i = 0; i < AlmaRateLimiter.QUIET_PERMITS - 1; i++) {
+            limiter.acquire();
+        }
+        assertThat(limiter.margin()).isEqualTo(widened);
+        limiter.acquire();
+        assertThat(limiter.margin()).isEqualTo(widened.minusMillis(AlmaRateLimiter.NARROW_MILLIS));
+
+        long quietPermitsToFloor = AlmaRateLimiter.QUIET_PERMITS * AlmaRateLimiter.WIDEN_MILLIS / AlmaRateLimiter.NARROW_MILLIS;
+        for (long i = 0; i < quietPermitsToFloor; i++) {
+            limiter.acquire();
+        }
+        assertThat(limiter.margin()).isEqualTo(Duration.ofMillis(AlmaRateLimiter.SAFETY_MARGIN_MILLIS));
+    }
+
+    @Test
+    void shouldRestartTheQuietStretchOnEveryPerSecondThresholdAnswer() throws Exception {
+        FakeTime time = new FakeTime();
+        AlmaRateLimiter limiter = new AlmaRateLimiter(25, time, time);
+        limiter.throttled();
+
+        for (int i = 0; i < AlmaRateLimiter.QUIET_PERMITS - 1; i++) {
+            limiter.acquire();
+        }
+        limiter.throttled(); // the stretch is no longer quiet (and the margin widens again: a window has passed)
+        Duration afterSecondAnswer = limiter.margin();
+        limiter.acquire();
+
+        assertThat(limiter.margin()).isEqualTo(afterSecondAnswer);
+    }
+
+    @Test
+    void shouldNotWidenTheMarginBeyondItsCap() throws Exception {
+        FakeTime time = new FakeTime();
+        AlmaRateLimiter limiter = new AlmaRateLimiter(10, time, time);
+        for (int i = 0; i < 50; i++) {
+            limiter.throttled();
+            time.now += Duration.ofSeconds(2).toNanos();
+        }
+
+        assertThat(limiter.margin()).isEqualTo(Duration.ofMillis(AlmaRateLimiter.MAX_MARGIN_MILLIS));
+    }
+
+    @Test
+    void aFixedMarginNeverMoves() throws Exception {
+        FakeTime time = new FakeTime();
+        AlmaRateLimiter limiter = new AlmaRateLimiter(10, AlmaRateLimiter.Adaptation.fixed(Duration.ofMillis(15)), time, time);
+        limiter.throttled();
+        for (int i = 0; i < 200; i++) {
+            limiter.acquire();
+        }
+
+        assertThat(limiter.margin()).isEqualTo(Duration.ofMillis(15));
     }
 
     private static int maxInAnySecond(List<Long> sortedNanos) {

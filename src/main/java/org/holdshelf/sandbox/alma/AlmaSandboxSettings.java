@@ -24,7 +24,13 @@ import java.util.Properties;
  *       <td>API calls allowed per UTC day; reported in {@code X-Exl-Api-Remaining}</td></tr>
  *   <tr><td>{@code latency-ms}</td><td>0</td>
  *       <td>delay added to every answer, to make benchmarks behave like a remote API; it is slept on
- *       the simulator's worker threads, so throughput tops out near (worker threads / latency)</td></tr>
+ *       the simulator's worker threads, so throughput tops out near (worker threads / latency). It counts
+ *       from the request's arrival, so a judging delay shorter than the latency does not lengthen it</td></tr>
+ *   <tr><td>{@code jitter-ms}</td><td>0</td>
+ *       <td>the most a call waits between its arrival and its judgment against the per-second window,
+ *       as behind Alma's load balancers: each call waits a random time up to this bound (mostly short,
+ *       see {@code JudgingDelay}), so calls sent evenly spaced can bunch up in the window and be judged
+ *       out of order. 0 judges every call when it arrives</td></tr>
  *   <tr><td>{@code library}</td><td>{@code MAIN}</td>
  *       <td>library code of every catalogue item (the scan-in {@code library} a client should send)</td></tr>
  *   <tr><td>{@code library-name}</td><td>{@code Main Library}</td>
@@ -38,6 +44,7 @@ import java.util.Properties;
  * @param callsPerSecond   accepted calls allowed in any trailing 1000 ms, at least 1
  * @param dailyQuota       calls allowed per day, at least 0
  * @param latency          delay before each answer, not negative
+ * @param jitter           the bound of the delay between a call's arrival and its judgment, not negative
  * @param library          library code of the catalogue items
  * @param libraryName      library description of the catalogue items
  * @param holdShelfPercent 0..100, see {@code hold-shelf-percent}
@@ -49,7 +56,8 @@ public record AlmaSandboxSettings(
         Duration latency,
         String library,
         String libraryName,
-        int holdShelfPercent) {
+        int holdShelfPercent,
+        Duration jitter) {
 
     /** Prefix of every configuration key. */
     public static final String PREFIX = "holdshelf.sandbox.alma.";
@@ -58,6 +66,7 @@ public record AlmaSandboxSettings(
     public static final String CALLS_PER_SECOND = PREFIX + "calls-per-second";
     public static final String DAILY_QUOTA = PREFIX + "daily-quota";
     public static final String LATENCY_MS = PREFIX + "latency-ms";
+    public static final String JITTER_MS = PREFIX + "jitter-ms";
     public static final String LIBRARY = PREFIX + "library";
     public static final String LIBRARY_NAME = PREFIX + "library-name";
     public static final String HOLD_SHELF_PERCENT = PREFIX + "hold-shelf-percent";
@@ -67,6 +76,7 @@ public record AlmaSandboxSettings(
         requireText(library, LIBRARY);
         requireText(libraryName, LIBRARY_NAME);
         Objects.requireNonNull(latency, LATENCY_MS);
+        Objects.requireNonNull(jitter, JITTER_MS);
         if (callsPerSecond < 1) {
             throw new IllegalArgumentException(CALLS_PER_SECOND + " must be at least 1, was " + callsPerSecond);
         }
@@ -76,9 +86,18 @@ public record AlmaSandboxSettings(
         if (latency.isNegative()) {
             throw new IllegalArgumentException(LATENCY_MS + " must not be negative, was " + latency.toMillis());
         }
+        if (jitter.isNegative()) {
+            throw new IllegalArgumentException(JITTER_MS + " must not be negative, was " + jitter.toMillis());
+        }
         if (holdShelfPercent < 0 || holdShelfPercent > 100) {
             throw new IllegalArgumentException(HOLD_SHELF_PERCENT + " must be within 0..100, was " + holdShelfPercent);
         }
+    }
+
+    /** Without a judging delay: every call is judged when it arrives. */
+    public AlmaSandboxSettings(String apiKey, int callsPerSecond, long dailyQuota, Duration latency, String library,
+            String libraryName, int holdShelfPercent) {
+        this(apiKey, callsPerSecond, dailyQuota, latency, library, libraryName, holdShelfPercent, Duration.ZERO);
     }
 
     public static AlmaSandboxSettings defaults() {
@@ -96,6 +115,7 @@ public record AlmaSandboxSettings(
         text(config, CALLS_PER_SECOND).ifPresent(v -> builder.callsPerSecond(parseInt(CALLS_PER_SECOND, v)));
         text(config, DAILY_QUOTA).ifPresent(v -> builder.dailyQuota(parseLong(DAILY_QUOTA, v)));
         text(config, LATENCY_MS).ifPresent(v -> builder.latency(Duration.ofMillis(parseLong(LATENCY_MS, v))));
+        text(config, JITTER_MS).ifPresent(v -> builder.jitter(Duration.ofMillis(parseLong(JITTER_MS, v))));
         text(config, LIBRARY).ifPresent(builder::library);
         text(config, LIBRARY_NAME).ifPresent(builder::libraryName);
         text(config, HOLD_SHELF_PERCENT).ifPresent(v -> builder.holdShelfPercent(parseInt(HOLD_SHELF_PERCENT, v)));
@@ -147,6 +167,7 @@ public record AlmaSandboxSettings(
         private String library = "MAIN";
         private String libraryName = "Main Library";
         private int holdShelfPercent = 80;
+        private Duration jitter = Duration.ZERO;
 
         private Builder() {
         }
@@ -171,6 +192,12 @@ public record AlmaSandboxSettings(
             return this;
         }
 
+        /** See {@code jitter-ms}: the bound of each call's delay between its arrival and its judgment. */
+        public Builder jitter(Duration jitter) {
+            this.jitter = jitter;
+            return this;
+        }
+
         public Builder library(String library) {
             this.library = library;
             return this;
@@ -188,7 +215,7 @@ public record AlmaSandboxSettings(
 
         public AlmaSandboxSettings build() {
             return new AlmaSandboxSettings(apiKey, callsPerSecond, dailyQuota, latency, library, libraryName,
-                    holdShelfPercent);
+                    holdShelfPercent, jitter);
         }
     }
 }

@@ -66,8 +66,16 @@ import org.holdshelf.sandbox.SimulatorServer;
  *   <tr><td>other paths / methods</td><td>404 / 405</td><td>NOT_FOUND / METHOD_NOT_ALLOWED</td><td>simulator only</td></tr>
  * </table>
  *
- * <p>The configured latency is added before every answer, after the thresholds have judged the
- * request, so the window sees arrival times. Thread-safe; {@link #stats()} reports the traffic.
+ * <p><b>When a call is judged.</b> With {@code jitter-ms} 0 a call is judged against the window
+ * when it arrives. With a jitter, each call is judged a random delay after its arrival (up to
+ * {@code jitter-ms}, see {@link JudgingDelay}), as real Alma judges a call only when it reaches the
+ * node that counts, behind load balancers and queues: calls sent evenly spaced can bunch up there,
+ * and can be judged in another order than they arrived. The window, the call history and
+ * {@link AlmaStats#maxCallsInAnyWindow()} all see judged times.
+ *
+ * <p><b>Latency</b> counts from the request's arrival: every answer leaves {@code latency-ms} after
+ * the request was read, or at once if judging it took longer. Thread-safe; {@link #stats()} reports
+ * the traffic.
  */
 public final class AlmaSimulator extends SimulatorServer {
 
@@ -83,6 +91,7 @@ public final class AlmaSimulator extends SimulatorServer {
     private final Clock clock;
     private final AlmaCatalogue catalogue;
     private final AlmaThresholds thresholds;
+    private final JudgingDelay judgingDelay;
     private final AlmaDocuments documents;
     private final RequestCounters counters = new RequestCounters();
 
@@ -98,6 +107,7 @@ public final class AlmaSimulator extends SimulatorServer {
         this.clock = clock;
         this.catalogue = new AlmaCatalogue(knownBarcodes, settings.holdShelfPercent());
         this.thresholds = new AlmaThresholds(settings.callsPerSecond(), settings.dailyQuota(), clock, System::nanoTime);
+        this.judgingDelay = new JudgingDelay(settings.jitter(), ThreadLocalRandom.current().nextLong());
         this.documents = new AlmaDocuments(settings.library(), settings.libraryName());
     }
 
@@ -211,15 +221,16 @@ public final class AlmaSimulator extends SimulatorServer {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long arrived = requestArrivedNanos();
         Map<String, String> query = query(exchange.getRequestURI());
         ResponseFormat format = ResponseFormat.negotiate(query, exchange.getRequestHeaders());
         Reply reply;
         try {
-            reply = answer(exchange, query, format);
+            reply = answer(exchange, query, format, arrived);
         } catch (AlmaFailure failure) {
             reply = new Reply(failure.error.httpStatus(), documents.renderError(failure.error, trackingId(), format), null);
         }
-        simulateLatency(settings.latency().toMillis());
+        simulateLatencyNanos(settings.latency().toNanos() - (System.nanoTime() - arrived));
         Headers headers = exchange.getResponseHeaders();
         headers.set(REMAINING_HEADER, Long.toString(thresholds.remaining()));
         if (reply.location() != null) {
@@ -228,12 +239,17 @@ public final class AlmaSimulator extends SimulatorServer {
         send(exchange, reply.status(), format.contentType(), reply.body());
     }
 
-    private Reply answer(HttpExchange exchange, Map<String, String> query, ResponseFormat format) {
+    private Reply answer(HttpExchange exchange, Map<String, String> query, ResponseFormat format, long arrivedNanos) {
         counters.requests.increment();
         Optional<AlmaError> denied = authenticate(exchange.getRequestHeaders(), query);
         if (denied.isPresent()) {
             counters.authFailures.increment();
             throw new AlmaFailure(denied.get());
+        }
+        if (!judgingDelay.isNone()) {
+            // the call reaches the node that counts it later, by a delay of its own: the window is
+            // judged then, on that node's clock, in the order the calls reach it
+            simulateLatencyNanos(arrivedNanos + judgingDelay.nextNanos() - System.nanoTime());
         }
         switch (thresholds.admit()) {
             case DAILY_THRESHOLD -> {

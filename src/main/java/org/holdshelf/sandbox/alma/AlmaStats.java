@@ -21,8 +21,10 @@ import java.util.Map;
  * @param scansByBarcode      successful scan-ins per barcode, only barcodes scanned at least once
  * @param scanRequests        the parameters of the most recent successful scan-ins (at most
  *                            100,000), oldest first
- * @param acceptedCallTimes   arrival times of the most recent accepted calls (at most 100,000), oldest first
- * @param maxCallsInAnyWindow the most accepted calls any 1000 ms interval held
+ * @param acceptedCallTimes   when the most recent accepted calls (at most 100,000) were judged against the
+ *                            per-second window, oldest first: their arrival, plus the judging delay when
+ *                            the simulator has a {@code jitter-ms}
+ * @param maxCallsInAnyWindow the most accepted calls any 1000 ms interval held, in judged times
  */
 public record AlmaStats(
         long requests,

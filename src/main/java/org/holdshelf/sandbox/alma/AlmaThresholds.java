@@ -13,8 +13,11 @@ import java.util.function.LongSupplier;
 /**
  * Alma's API governance for one institution: the per-second threshold and the daily quota.
  *
- * <p><b>Per-second window.</b> A call arriving at time {@code t} is accepted only if fewer than
+ * <p><b>Per-second window.</b> A call judged at time {@code t} is accepted only if fewer than
  * {@code callsPerSecond} calls were accepted in the half-open interval {@code (t - 1000 ms, t]}.
+ * A call is judged when {@link #admit()} is called: on its arrival, or after a judging delay when the
+ * simulator has a jitter ({@link JudgingDelay}); either way calls are judged in time order, and every
+ * time below is a judged time.
  * Only accepted calls count: a rejected call does not push the window out, so a client that backs
  * off gets in again exactly one second after the calls that filled the window. This guarantees that
  * no 1000 ms interval whatsoever holds more than {@code callsPerSecond} accepted calls.
@@ -24,7 +27,7 @@ import java.util.function.LongSupplier;
  * The quota refills when the UTC date changes ([INF]: Ex Libris speaks of "a 24 hour period") or
  * when {@link #resetDay()} is called.
  *
- * <p>Also keeps the arrival times of the last {@value #HISTORY_CAPACITY} accepted calls and the
+ * <p>Also keeps the judged times of the last {@value #HISTORY_CAPACITY} accepted calls and the
  * largest number of accepted calls seen in any window, for benchmarks. Thread-safe (one lock;
  * a decision is a few array operations).
  */
@@ -43,7 +46,7 @@ final class AlmaThresholds {
     private final Instant anchorInstant;
     private final long anchorNanos;
 
-    /** Arrival times of the accepted calls still inside the window, oldest at {@code windowHead}. */
+    /** Judged times of the accepted calls still inside the window, oldest at {@code windowHead}. */
     private final long[] window;
     private int windowHead;
     private int windowSize;
@@ -57,7 +60,8 @@ final class AlmaThresholds {
 
     /**
      * @param clock    wall clock: the quota day and the instants reported in the call history
-     * @param nanoTime monotonic time for the window ({@code System::nanoTime} outside tests)
+     * @param nanoTime monotonic time for the window ({@code System::nanoTime} outside tests): a call is
+     *                 judged at the time it reads when {@link #admit()} is called
      */
     AlmaThresholds(int callsPerSecond, long dailyQuota, Clock clock, LongSupplier nanoTime) {
         this.callsPerSecond = callsPerSecond;
@@ -127,7 +131,7 @@ final class AlmaThresholds {
         return maxInWindow;
     }
 
-    /** Arrival times of the most recent accepted calls (at most {@value #HISTORY_CAPACITY}), oldest first. */
+    /** Judged times of the most recent accepted calls (at most {@value #HISTORY_CAPACITY}), oldest first. */
     synchronized List<Instant> acceptedCallTimes() {
         int count = (int) Math.min(historyCount, HISTORY_CAPACITY);
         List<Instant> times = new ArrayList<>(count);
