@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * measured by the benchmark ({@code bench/run.sh alma}). Kept short; the 1,000-barcode runs are the
  * benchmark's job.
  */
-class AlmaPacingTest {
+class AlmaPacingIT {
 
     /** The judging delay bound of the jittery runs, as in {@link AlmaJitterPacingTest}. */
     private static final Duration JITTER = Duration.ofMillis(30);
