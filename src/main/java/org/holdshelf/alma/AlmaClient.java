@@ -1,6 +1,7 @@
 package org.holdshelf.alma;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.holdshelf.platform.http.RetryAfter;
 import org.holdshelf.platform.http.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,6 @@ public class AlmaClient {
     private final RetryPolicy transientRetry;
     private final String base;
     private final AtomicLong calls = new AtomicLong();
-    private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong remainingAnswers = new AtomicLong();
     private final AtomicReference<RemainingQuota> remaining = new AtomicReference<>();
     private final Object warmUpLock = new Object();
@@ -204,11 +205,6 @@ public class AlmaClient {
         return calls.get();
     }
 
-    /** Calls answered 429 {@code PER_SECOND_THRESHOLD} (each was retried or reported). */
-    public long throttledCount() {
-        return throttled.get();
-    }
-
     private ScanResult scanResult(String what, Answer answer) {
         try {
             JsonNode item = AlmaResponses.json(answer.body());
@@ -225,32 +221,25 @@ public class AlmaClient {
     /** A read, retried after timeouts, 5xx and connection failures; other answers are returned as they are. */
     private Answer get(URI uri, String what) {
         HttpRequest request = request(uri).GET().build();
-        int attempt = 1;
-        while (true) {
-            AlmaApiException failure;
-            try {
-                Answer answer = exchange(request, what);
-                if (answer.status() < 500) {
-                    return answer;
+        try {
+            return transientRetry.call(attempt -> {
+                Answer answer;
+                try {
+                    answer = exchange(request, what);
+                } catch (HttpTimeoutException e) {
+                    throw new AlmaApiException(what + " timed out after " + settings.requestTimeout().toMillis() + " ms",
+                            0, null, true, e);
+                } catch (IOException e) {
+                    throw new AlmaApiException(what + " failed: " + describe(e), 0, null, true, e);
                 }
-                failure = failure(what, answer, AlmaResponses.error(answer.body()));
-            } catch (HttpTimeoutException e) {
-                failure = new AlmaApiException(what + " timed out after " + settings.requestTimeout().toMillis() + " ms",
-                        0, null, true, e);
-            } catch (IOException e) {
-                failure = new AlmaApiException(what + " failed: " + describe(e), 0, null, true, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AlmaApiException("Interrupted during " + what, 0, null, true, e);
-            }
-            if (!transientRetry.canRetry(attempt)) {
-                throw new AlmaApiException(failure.getMessage() + (attempt > 1 ? " (after " + attempt + " attempts)" : ""),
-                        failure.httpStatus(), failure.error(), true, failure.getCause());
-            }
-            attempt++;
-            Duration wait = transientRetry.delayBefore(attempt, null);
-            LOG.warn("{}; retry {} of {} in {} ms", failure.getMessage(), attempt - 1, transientRetry.maxAttempts() - 1, wait.toMillis());
-            pause(wait, what);
+                if (answer.status() >= 500) {
+                    throw failure(what, answer, AlmaResponses.error(answer.body()));
+                }
+                return answer;
+            }, LOG);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AlmaApiException("Interrupted during " + what, 0, null, true, e);
         }
     }
 
@@ -293,38 +282,40 @@ public class AlmaClient {
     }
 
     private Answer exchangePaced(HttpRequest request, String what, boolean warmUp) throws IOException, InterruptedException {
-        int attempt = 1;
-        while (true) {
-            limiter.acquire();
-            calls.incrementAndGet();
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (warmUp) {
-                limiter.restampLatestPermit();
-            }
-            synchronized (warmUpLock) {
-                answered = true;
-                lastAnswerNanos = System.nanoTime();
-            }
-            observeRemaining(response.headers());
-            Answer answer = new Answer(response.statusCode(), response.headers(), response.body());
-            if (answer.status() != 429) {
-                return answer;
-            }
-            Optional<AlmaError> error = AlmaResponses.error(answer.body());
-            if (error.isPresent() && AlmaError.DAILY_THRESHOLD.equals(error.get().errorCode())) {
-                throw new AlmaQuotaExhaustedException(what + " answered 429 " + error.get(), error.get());
-            }
-            throttled.incrementAndGet();
-            // PER_SECOND_THRESHOLD (or a 429 without a readable code): the calls reached Alma's count
-            // closer together than they were paced, so the limiter widens its margin
-            limiter.throttled();
-            if (!throttleRetry.canRetry(attempt)) {
-                throw new AlmaApiException(what + " answered 429 " + error.map(AlmaError::toString).orElse("")
-                        + " on all " + attempt + " tries", 429, error.orElse(null), true);
-            }
-            attempt++;
-            Duration retryAfter = answer.headers().firstValue("Retry-After").flatMap(AlmaClient::seconds).orElse(null);
-            Thread.sleep(throttleRetry.delayBefore(attempt, retryAfter).toMillis());
+        try {
+            return throttleRetry.call(attempt -> {
+                limiter.acquire();
+                calls.incrementAndGet();
+                HttpResponse<byte[]> response;
+                try {
+                    response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (warmUp && attempt == 1) {
+                    limiter.restampLatestPermit();
+                }
+                synchronized (warmUpLock) {
+                    answered = true;
+                    lastAnswerNanos = System.nanoTime();
+                }
+                observeRemaining(response.headers());
+                Answer answer = new Answer(response.statusCode(), response.headers(), response.body());
+                if (answer.status() != 429) {
+                    return answer;
+                }
+                Optional<AlmaError> error = AlmaResponses.error(answer.body());
+                if (error.isPresent() && AlmaError.DAILY_THRESHOLD.equals(error.get().errorCode())) {
+                    throw new AlmaQuotaExhaustedException(what + " answered 429 " + error.get(), error.get());
+                }
+                // PER_SECOND_THRESHOLD (or a 429 without a readable code): the call did not happen, and the
+                // calls reached Alma's count closer together than they were paced, so the limiter widens its margin
+                limiter.throttled();
+                throw new AlmaApiException(what + " answered 429 " + error.map(AlmaError::toString).orElse(""), 429,
+                        error.orElse(null), true, true, RetryAfter.of(answer.headers(), clock), null);
+            }, LOG);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
@@ -360,14 +351,6 @@ public class AlmaClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AlmaApiException("Interrupted while waiting to retry " + what, 0, null, true, e);
-        }
-    }
-
-    private static Optional<Duration> seconds(String retryAfter) {
-        try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(retryAfter.trim())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
         }
     }
 

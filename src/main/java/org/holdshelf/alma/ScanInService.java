@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.holdshelf.alma.ScanOutcome.Outcome;
@@ -29,6 +28,7 @@ import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.HoldEvent;
 import org.holdshelf.events.HoldState;
 import org.holdshelf.platform.config.Durations;
+import org.holdshelf.platform.runtime.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,12 +81,7 @@ public final class ScanInService implements AutoCloseable {
         this.store = store;
         this.zone = zone;
         this.clock = clock;
-        AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
-            Thread t = new Thread(r, "alma-scan-in-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.named("alma-scan-in"));
     }
 
     /**

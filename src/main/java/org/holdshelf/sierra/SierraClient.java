@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.holdshelf.platform.http.RetryAfter;
 import org.holdshelf.platform.http.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +45,7 @@ public class SierraClient {
     private final SierraTokens tokens;
     private final RetryPolicy retry;
     private final ZoneId libraryZone;
+    private final Clock clock;
 
     public SierraClient(SierraSettings settings, ZoneId libraryZone) {
         this(settings, libraryZone, Clock.systemUTC());
@@ -53,6 +54,7 @@ public class SierraClient {
     SierraClient(SierraSettings settings, ZoneId libraryZone, Clock clock) {
         this.settings = settings;
         this.libraryZone = libraryZone;
+        this.clock = clock;
         // The client's own tasks run inline on its selector thread rather than hopping to a pool:
         // they never block (bodies are collected into byte arrays, callers wait on send), and the
         // hops cost about a millisecond per page, 2% of a 50 ms page.
@@ -164,12 +166,19 @@ public class SierraClient {
      */
     private Optional<byte[]> get(String pathAndQuery) {
         URI uri = URI.create(settings.baseUrl() + pathAndQuery);
-        boolean renewedToken = false;
-        int attempt = 1;
-        while (true) {
-            String token = null;
-            Duration retryAfter = null;
-            SierraApiException failure;
+        try {
+            return retry.call(attempt -> once(uri, pathAndQuery), LOG);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SierraApiException("Interrupted while calling Sierra GET " + shortPath(pathAndQuery), e);
+        }
+    }
+
+    /** One attempt: a rejected token is renewed once, at once; anything else that failed is for the retry policy. */
+    private Optional<byte[]> once(URI uri, String pathAndQuery) throws InterruptedException {
+        for (boolean renewedToken = false; ; renewedToken = true) {
+            String token;
+            HttpResponse<byte[]> response;
             try {
                 token = tokens.bearer();
                 HttpRequest request = HttpRequest.newBuilder(uri)
@@ -178,75 +187,41 @@ public class SierraClient {
                         .header("Accept", "application/json")
                         .GET()
                         .build();
-                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                int status = response.statusCode();
-                if (status == 200) {
-                    if (!isJson(response)) {
-                        throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " answered HTTP 200 with "
-                                + describeBody(response) + " instead of JSON", 200, null, false);
-                    }
-                    return Optional.of(response.body());
-                }
-                Optional<SierraJson.SierraError> error = SierraJson.error(response.body());
-                if (status == 404 && error.map(e -> e.code() == 107).orElse(false)) {
-                    return Optional.empty();
-                }
-                if (status == 401 && !renewedToken) {
-                    // expired or revoked token (code 123), or a lost header (113): renew once and retry at once
-                    tokens.invalidate(token);
-                    renewedToken = true;
-                    LOG.info("Sierra rejected the access token ({}); requesting a new one",
-                            error.map(Object::toString).orElse("HTTP 401"));
-                    continue;
-                }
-                boolean transientStatus = status >= 500 || status == 429;
-                failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " answered HTTP " + status
-                        + error.map(e -> ", " + e).orElse(" with " + describeBody(response)),
-                        status, error.map(SierraJson.SierraError::code).orElse(null), transientStatus);
-                retryAfter = response.headers().firstValue("Retry-After").flatMap(SierraClient::seconds).orElse(null);
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             } catch (HttpTimeoutException e) {
-                failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " timed out after "
+                throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " timed out after "
                         + settings.requestTimeout().toSeconds() + "s", e);
             } catch (java.net.ConnectException e) {
-                failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " failed: cannot connect to "
+                throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " failed: cannot connect to "
                         + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
                         + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
             } catch (IOException e) {
-                failure = new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " failed: "
+                throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " failed: "
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SierraApiException("Interrupted while calling Sierra GET " + shortPath(pathAndQuery), e);
-            } catch (SierraApiException e) {
-                failure = e; // from the token request, or a 200 that is not JSON
             }
-
-            if (!failure.retryable() || !retry.canRetry(attempt)) {
-                String attempts = attempt > 1 ? " (after " + attempt + " attempts)" : "";
-                throw new SierraApiException(failure.getMessage() + attempts, failure.httpStatus(), failure.sierraCode(),
-                        failure.retryable());
+            int status = response.statusCode();
+            if (status == 200) {
+                if (!isJson(response)) {
+                    throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " answered HTTP 200 with "
+                            + describeBody(response) + " instead of JSON", 200, null, false);
+                }
+                return Optional.of(response.body());
             }
-            attempt++;
-            Duration wait = retry.delayBefore(attempt, retryAfter);
-            LOG.warn("{}; retry {} of {} in {} ms", failure.getMessage(), attempt - 1, retry.maxAttempts() - 1, wait.toMillis());
-            sleep(wait, pathAndQuery);
-        }
-    }
-
-    private static void sleep(Duration wait, String pathAndQuery) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SierraApiException("Interrupted while waiting to retry Sierra GET " + shortPath(pathAndQuery), e);
-        }
-    }
-
-    private static Optional<Duration> seconds(String retryAfter) {
-        try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(retryAfter.trim())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+            Optional<SierraJson.SierraError> error = SierraJson.error(response.body());
+            if (status == 404 && error.map(e -> e.code() == 107).orElse(false)) {
+                return Optional.empty();
+            }
+            if (status == 401 && !renewedToken) {
+                // expired or revoked token (code 123), or a lost header (113): renew once and retry at once
+                tokens.invalidate(token);
+                LOG.info("Sierra rejected the access token ({}); requesting a new one",
+                        error.map(Object::toString).orElse("HTTP 401"));
+                continue;
+            }
+            throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " answered HTTP " + status
+                    + error.map(e -> ", " + e).orElse(" with " + describeBody(response)),
+                    status, error.map(SierraJson.SierraError::code).orElse(null), status >= 500 || status == 429,
+                    RetryAfter.of(response.headers(), clock));
         }
     }
 

@@ -2,6 +2,8 @@ package org.holdshelf.platform.http;
 
 import java.time.Duration;
 
+import org.slf4j.Logger;
+
 /**
  * Exponential backoff for transient failures (timeouts, 5xx, 429): the wait doubles from
  * {@code initialBackoff} up to {@code maxBackoff}; a server's {@code Retry-After} is honoured
@@ -20,5 +22,35 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     public boolean canRetry(int attempt) {
         return attempt < maxAttempts;
+    }
+
+    /** One attempt of a call; {@code attempt} counts from 1. */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T call(int attempt) throws InterruptedException;
+    }
+
+    /**
+     * Calls {@code attempt} until it returns. A failure that is a {@link RetryableFailure} saying
+     * it may help is tried again after the backoff (or the server's {@code Retry-After}), logged as
+     * one warning line without a stack trace; any other failure, or the last attempt's, is thrown,
+     * the last saying how many attempts were made.
+     */
+    public <T> T call(Attempt<T> attempt, Logger log) throws InterruptedException {
+        for (int n = 1; ; n++) {
+            try {
+                return attempt.call(n);
+            } catch (RuntimeException e) {
+                if (!(e instanceof RetryableFailure failure) || !failure.retryable()) {
+                    throw e;
+                }
+                if (!canRetry(n)) {
+                    throw n > 1 ? failure.afterAttempts(n) : e;
+                }
+                Duration wait = delayBefore(n + 1, failure.retryAfter());
+                log.warn("{}; retry {} of {} in {} ms", e.getMessage(), n, maxAttempts - 1, wait.toMillis());
+                Thread.sleep(wait.toMillis());
+            }
+        }
     }
 }
