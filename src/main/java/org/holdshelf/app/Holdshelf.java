@@ -20,7 +20,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
-import org.holdshelf.alma.ScanInCapability;
+import org.holdshelf.scanin.ScanInCapability;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.harvest.HarvestCapability;
 import org.holdshelf.notices.NoticesCapability;

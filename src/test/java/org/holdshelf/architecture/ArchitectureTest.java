@@ -17,7 +17,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
 
     /** Every capability package, and the composition root above them. */
-    private static final String[] CAPABILITIES = {"org.holdshelf.harvest..", "org.holdshelf.pulllists..", "org.holdshelf.alma..",
+    private static final String[] CAPABILITIES = {"org.holdshelf.harvest..", "org.holdshelf.pulllists..", "org.holdshelf.scanin..",
         "org.holdshelf.notices.."};
     private static JavaClasses classes;
 
@@ -55,7 +55,7 @@ class ArchitectureTest {
     void theSandboxKnowsOnlyTheContracts() {
         noClasses().that().resideInAPackage("org.holdshelf.sandbox..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.holdshelf.platform..", "org.holdshelf.app..",
-                        "org.holdshelf.sierra..", "org.holdshelf.harvest..", "org.holdshelf.pulllists..", "org.holdshelf.alma..",
+                        "org.holdshelf.sierra..", "org.holdshelf.harvest..", "org.holdshelf.pulllists..", "org.holdshelf.scanin..",
                         "org.holdshelf.notices..")
                 .check(classes);
     }

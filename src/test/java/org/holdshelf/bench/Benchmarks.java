@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.holdshelf.alma.ScanInCapability;
+import org.holdshelf.scanin.ScanInCapability;
 import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.RunEvent;
@@ -497,7 +497,7 @@ public final class Benchmarks {
             double rateOutsidePauses = (times.size() - 1 - pauses) / (busy / 1e9);
             long lost = expected.stream().filter(b -> stats.scansOf(b) == 0).count();
             long repeated = stats.scansByBarcode().values().stream().filter(n -> n > 1).count();
-            return new AlmaRun(counts.getOrDefault(org.holdshelf.alma.ScanOutcome.Outcome.SCANNED, 0L), stats.acceptedCalls(),
+            return new AlmaRun(counts.getOrDefault(org.holdshelf.scanin.ScanOutcome.Outcome.SCANNED, 0L), stats.acceptedCalls(),
                     stats.perSecondRejections(), stats.requests(), seconds, rate, stats.maxCallsInAnyWindow(), lost, repeated,
                     pauses, paused / 1e9, rateOutsidePauses);
         }

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.builder.NotifyBuilder;
-import org.holdshelf.alma.ScanInCapability;
+import org.holdshelf.scanin.ScanInCapability;
 import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.DeadLetter;
 import org.holdshelf.events.EventTypes;
