@@ -20,7 +20,6 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
-import org.holdshelf.scanin.ScanInCapability;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.harvest.HarvestCapability;
 import org.holdshelf.notices.NoticesCapability;
@@ -37,6 +36,7 @@ import org.holdshelf.platform.runtime.RunFollowUp;
 import org.holdshelf.platform.runtime.Wiring;
 import org.holdshelf.pulllists.PullListsCapability;
 import org.holdshelf.sandbox.Sandbox;
+import org.holdshelf.scanin.ScanInCapability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

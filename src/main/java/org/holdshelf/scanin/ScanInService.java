@@ -23,12 +23,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.HoldEvent;
 import org.holdshelf.events.HoldState;
 import org.holdshelf.platform.config.Durations;
 import org.holdshelf.platform.runtime.DaemonThreads;
+import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

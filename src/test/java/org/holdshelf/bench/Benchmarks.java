@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.holdshelf.scanin.ScanInCapability;
 import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.RunEvent;
@@ -22,6 +21,7 @@ import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.pulllists.PullListsCapability;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
+import org.holdshelf.scanin.ScanInCapability;
 
 /**
  * The project's benchmarks (see bench/README.md): run by {@code bench/run.sh}, which also sets the

@@ -12,12 +12,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.holdshelf.scanin.ScanInCapability;
 import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.RunEvent;
@@ -26,6 +27,8 @@ import org.holdshelf.sandbox.sierra.FaultPlan;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.testing.PipelineHarness;
 import org.holdshelf.testing.SharedKafka;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,10 +44,23 @@ class TopicContractIT {
     private static final Map<String, String> SCHEMA_OF_TYPE = Map.of(
             EventTypes.HOLD, "HoldEvent", EventTypes.LOCATION_END, "LocationEnd", EventTypes.RUN_END, "RunEnd",
             EventTypes.RUN_STARTED, "RunEvent", EventTypes.RUN_PROGRESS, "RunEvent", EventTypes.RUN_COMPLETED, "RunEvent",
-            EventTypes.RUN_FAILED, "RunEvent", EventTypes.SCAN_IN, "ScanOutcome", EventTypes.DEAD_LETTER, "DeadLetter");
+            EventTypes.RUN_FAILED, "RunEvent", EventTypes.SCAN_IN, "ScanOutcome", EventTypes.NOTICE, "NoticeEvent",
+            EventTypes.DEAD_LETTER, "DeadLetter");
 
     @TempDir
     Path reports;
+
+    private final GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+
+    @BeforeEach
+    void startSmtp() {
+        smtp.start();
+    }
+
+    @AfterEach
+    void stopSmtp() {
+        smtp.stop();
+    }
 
     @Test
     void shouldWriteOnlyRecordsThatMatchTheDocumentedSchemas() throws Exception {
@@ -66,16 +82,16 @@ class TopicContractIT {
         // pages slow enough, and progress often enough, that the run reports its progress at least once
         try (PipelineHarness h = PipelineHarness.create("contract", SierraSandboxSettings.builder().holds(6_000).pageLatencyMs(80).build(), reports)
                 .set("holdshelf.sierra.page-size", "1000").set("holdshelf.harvest.progress-interval", "100ms")
-                .withAlma(AlmaSandboxSettings.builder().callsPerSecond(100).build(), 10)) {
+                .withAlma(AlmaSandboxSettings.builder().callsPerSecond(100).build(), 10).withNotices(smtp.getSmtp().getPort())) {
             Holdshelf app = h.start();
             RunEvent completed = app.harvestNow("contract");
-            await().atMost(Duration.ofSeconds(120)).until(() -> app.capability(ScanInCapability.class).orElseThrow().outcomeCounts(completed.runId()).isPresent());
+            assertThat(app.awaitFollowUps(completed, Duration.ofSeconds(120)).values()).allMatch(java.util.Optional::isPresent);
             h.sierra().setFaultPlan(FaultPlan.parse("malformed@1"));
             assertThat(app.harvestNow("failing").type()).isEqualTo(EventTypes.RUN_FAILED);
 
             Map<String, Integer> seen = new HashMap<>();
             ObjectMapper json = new ObjectMapper();
-            for (String topic : List.of("entries", "runs", "scanin", "dlq")) {
+            for (String topic : List.of("entries", "runs", "scanin", "notices", "dlq")) {
                 for (ConsumerRecord<String, byte[]> r : SharedKafka.readAll(h.topic(topic))) {
                     String type = new String(r.headers().lastHeader(EventTypes.HEADER).value(), StandardCharsets.UTF_8);
                     JsonNode value = json.readTree(r.value());

@@ -11,7 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.builder.NotifyBuilder;
-import org.holdshelf.scanin.ScanInCapability;
 import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.DeadLetter;
 import org.holdshelf.events.EventTypes;
@@ -23,6 +22,7 @@ import org.holdshelf.pulllists.PullListsCapability;
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.sierra.HoldsDataSet;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
+import org.holdshelf.scanin.ScanInCapability;
 import org.holdshelf.testing.ChildPipeline;
 import org.holdshelf.testing.PipelineHarness;
 import org.holdshelf.testing.PullListOracle;

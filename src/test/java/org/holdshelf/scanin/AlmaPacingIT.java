@@ -6,10 +6,10 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
-import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
 import org.holdshelf.sandbox.alma.AlmaStats;
+import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

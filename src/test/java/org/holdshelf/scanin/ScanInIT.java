@@ -10,8 +10,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.holdshelf.scanin.ScanInCapability;
-import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.Json;
@@ -21,6 +19,8 @@ import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.sierra.HoldsDataSet;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SimHold;
+import org.holdshelf.scanin.ScanInCapability;
+import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.holdshelf.testing.ChildPipeline;
 import org.holdshelf.testing.PipelineHarness;
 import org.holdshelf.testing.PullListOracle;

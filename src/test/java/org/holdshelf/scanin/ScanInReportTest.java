@@ -11,9 +11,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.platform.files.RunDirectory;
+import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

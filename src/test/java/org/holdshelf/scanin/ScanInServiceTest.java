@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.HoldEvent;
 import org.holdshelf.events.HoldState;
 import org.holdshelf.events.Json;
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
+import org.holdshelf.scanin.ScanOutcome.Outcome;
 import org.holdshelf.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

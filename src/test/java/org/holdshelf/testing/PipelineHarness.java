@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.holdshelf.scanin.ScanInCapability;
 import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.harvest.HarvestCapability;
@@ -16,6 +15,7 @@ import org.holdshelf.pulllists.PullListsCapability;
 import org.holdshelf.sandbox.sierra.HoldsDataSet;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
+import org.holdshelf.scanin.ScanInCapability;
 
 /**
  * The real pipeline (the shipped routes, beans and configuration) against the shared in-process
