@@ -15,9 +15,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
-
-import org.holdshelf.sandbox.SimulatorServer;
 
 /**
  * One SMTP connection: the RFC 5321 dialogue from the greeting to {@code QUIT}, one transaction
@@ -278,7 +277,7 @@ final class SmtpSession implements Runnable {
         }
         resetTransaction();
         // the simulated latency is the time to answer, counted from the final dot as a real server's is
-        SimulatorServer.simulateLatencyNanos(server.latency().toNanos() - (System.nanoTime() - arrived));
+        parkUntil(arrived + server.latency().toNanos());
         reply(code, text);
         return true;
     }
@@ -394,6 +393,20 @@ final class SmtpSession implements Runnable {
             return Long.parseLong(digits);
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Parks to the deadline, as {@code SimulatorServer.simulateLatencyNanos} does for the HTTP
+     * simulators ({@code Thread.sleep} would round to milliseconds); not shared, so this package
+     * needs nothing of {@code org.holdshelf.sandbox} and no package cycle arises with {@code Sandbox}.
+     */
+    private static void parkUntil(long deadlineNanos) {
+        for (long left = deadlineNanos - System.nanoTime(); left > 0; left = deadlineNanos - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.currentThread().isInterrupted()) {
+                return; // the server is closing
+            }
         }
     }
 

@@ -101,6 +101,7 @@ public final class SmtpSimulator implements AutoCloseable {
 
     private ExecutorService sessions;
     private ServerSocket listening;
+    private Thread acceptor;
     private int port = -1;
 
     public SmtpSimulator(SmtpSandboxSettings settings) {
@@ -159,7 +160,7 @@ public final class SmtpSimulator implements AutoCloseable {
         listening = socket;
         port = socket.getLocalPort();
         ServerSocket accepting = socket;
-        Thread acceptor = new Thread(() -> acceptLoop(accepting), "sandbox-smtp-accept");
+        acceptor = new Thread(() -> acceptLoop(accepting), "sandbox-smtp-accept");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -171,6 +172,10 @@ public final class SmtpSimulator implements AutoCloseable {
                 socket = accepting.accept();
             } catch (IOException closed) {
                 return; // suspended or closed
+            }
+            if (accepting.isClosed()) {
+                closeQuietly(socket); // arrived while the listener was being closed: the server is down
+                return;
             }
             connections.increment();
             if (outage.covers(System.nanoTime()) || takeOne(connectionRefusals)) {
@@ -293,10 +298,23 @@ public final class SmtpSimulator implements AutoCloseable {
      */
     public synchronized void suspend() {
         if (listening != null) {
-            closeQuietly(listening);
-            listening = null;
+            stopListening();
             openSockets.forEach(SmtpSimulator::closeQuietly);
             LOG.info("SMTP simulator on {} suspended: not listening", address());
+        }
+    }
+
+    /**
+     * Closes the listening socket and waits for the acceptor to leave {@code accept()}: until it
+     * has, the kernel keeps the socket listening, and a client could still connect.
+     */
+    private void stopListening() {
+        closeQuietly(listening);
+        listening = null;
+        try {
+            acceptor.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -320,8 +338,9 @@ public final class SmtpSimulator implements AutoCloseable {
         if (sessions == null) {
             return;
         }
-        closeQuietly(listening);
-        listening = null;
+        if (listening != null) {
+            stopListening();
+        }
         openSockets.forEach(SmtpSimulator::closeQuietly);
         sessions.shutdownNow();
         try {
