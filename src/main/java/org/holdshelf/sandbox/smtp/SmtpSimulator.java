@@ -136,7 +136,13 @@ public final class SmtpSimulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        listen(port);
+        try {
+            listen(port);
+        } catch (IllegalStateException e) {
+            sessions.shutdownNow();
+            sessions = null;
+            throw e;
+        }
         if (!settings.outage().isZero()) {
             long from = System.nanoTime() + settings.outageStart().toNanos();
             outage = new Outage(from, from + settings.outage().toNanos());

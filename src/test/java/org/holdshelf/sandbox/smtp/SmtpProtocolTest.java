@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.holdshelf.sandbox.smtp.SmtpTestClient.Reply;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The RFC 5321 subset, over a raw socket. */
 class SmtpProtocolTest {
@@ -93,7 +95,7 @@ class SmtpProtocolTest {
         assertThat(message.headerNames()).containsExactly("From", "To", "Subject", "Message-ID", "Auto-Submitted", "X-Long");
         assertThat(message.bodyText()).isEqualTo("Hola,\r\nyour holds are ready.\r\n");
         assertThat(message.toString()).doesNotContain("patron1");
-        assertThat(smtp.stats()).isEqualTo(new SmtpStats(1, 1, java.util.Map.of()));
+        assertThat(smtp.stats()).isEqualTo(new SmtpStats(1, 1, Map.of()));
     }
 
     @Test
@@ -314,7 +316,7 @@ class SmtpProtocolTest {
         assertThat(smtp.messages()).singleElement().satisfies(m -> assertThat(m.sequence()).isEqualTo(2));
         assertThat(smtp.stats().messagesAccepted()).isEqualTo(2);
         smtp.resetStats();
-        assertThat(smtp.stats()).isEqualTo(new SmtpStats(0, 0, java.util.Map.of()));
+        assertThat(smtp.stats()).isEqualTo(new SmtpStats(0, 0, Map.of()));
     }
 
     @Test
@@ -339,6 +341,17 @@ class SmtpProtocolTest {
             assertThat(eml).startsWith("Return-Path: <holds@sandbox.example.org>\r\nDelivered-To: patron" + (i + 1) + "@example.org\r\n")
                     .endsWith(smtp.messages().get(i).rawText());
         }
+    }
+
+    @Test
+    void aPortInUseFailsTheStartNamingItAndLeavesNothingHalfStarted() {
+        start(SmtpSandboxSettings.defaults());
+        SmtpSimulator second = new SmtpSimulator(SmtpSandboxSettings.defaults());
+
+        assertThatThrownBy(() -> second.start(smtp.port())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("port " + smtp.port());
+
+        second.start(0).close();
     }
 
     private static String base64(String text) {
