@@ -4,50 +4,75 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
 import org.holdshelf.sandbox.sierra.HoldsDataSet;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
+import org.holdshelf.sandbox.smtp.SmtpSandboxSettings;
+import org.holdshelf.sandbox.smtp.SmtpSimulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bundled simulated APIs behind {@code --sandbox}: Sierra with a generated data set, and Alma
- * knowing most (not all) of that data set's in-transit item barcodes. Configured by the
- * {@code holdshelf.sandbox.*} settings; {@link #configuration()} points the pipeline at them.
+ * The bundled simulated APIs behind {@code --sandbox}: Sierra with a generated data set, Alma
+ * knowing most (not all) of that data set's in-transit item barcodes, and an SMTP sink for the
+ * pickup notices. Configured by the {@code holdshelf.sandbox.*} settings; {@link #configuration()}
+ * points the pipeline at them.
  */
 public final class Sandbox implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     static final String UNKNOWN_BARCODE_PERCENT = "holdshelf.sandbox.alma.unknown-barcode-percent";
+    /** The notices' sender when the settings name none: the sandbox's own library. */
+    public static final String DEFAULT_NOTICE_FROM = "Holdshelf Sandbox Library <holds@sandbox.example.org>";
+    private static final String NOTICE_FROM = "holdshelf.notices.from";
 
     private final SierraSimulator sierra;
     private final AlmaSimulator alma;
+    /** Null when {@code holdshelf.sandbox.smtp.enabled=false}. */
+    private final SmtpSimulator smtp;
     private final String scanInEnabled;
+    private final boolean noticeFromBlank;
 
-    private Sandbox(SierraSimulator sierra, AlmaSimulator alma, String scanInEnabled) {
+    private Sandbox(SierraSimulator sierra, AlmaSimulator alma, SmtpSimulator smtp, String scanInEnabled, boolean noticeFromBlank) {
         this.sierra = sierra;
         this.alma = alma;
+        this.smtp = smtp;
         this.scanInEnabled = scanInEnabled;
+        this.noticeFromBlank = noticeFromBlank;
     }
 
     /** Starts the simulators configured by the {@code holdshelf.sandbox.*} entries of {@code settings}. */
     public static Sandbox start(Map<String, String> settings) {
         SierraSandboxSettings sierraSettings = SierraSandboxSettings.fromProperties(withPrefix(settings, SierraSandboxSettings.PREFIX));
+        // read before anything starts, so a bad SMTP setting leaves nothing running
+        boolean smtpEnabled = Boolean.parseBoolean(value(settings, SmtpSandboxSettings.ENABLED, "true"));
+        SmtpSandboxSettings smtpSettings = smtpEnabled ? SmtpSandboxSettings.fromProperties(settings) : null;
         HoldsDataSet data = sierraSettings.newDataSet();
         SierraSimulator sierra = new SierraSimulator(sierraSettings, data);
+        AlmaSimulator alma = null;
+        SmtpSimulator smtp = null;
         sierra.start();
         try {
             int unknownPercent = Integer.parseInt(value(settings, UNKNOWN_BARCODE_PERCENT, "5"));
             List<String> known = almaCatalogue(data, unknownPercent);
-            AlmaSimulator alma = new AlmaSimulator(AlmaSandboxSettings.fromMap(settings), known);
+            alma = new AlmaSimulator(AlmaSandboxSettings.fromMap(settings), known);
             alma.start(Integer.parseInt(value(settings, "holdshelf.sandbox.alma.port", "0")));
-            LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known)",
-                    sierra.baseUrl(), data.size(), data.seed(), alma.baseUrl(), known.size());
-            return new Sandbox(sierra, alma, value(settings, "holdshelf.sandbox.alma.enabled", "true"));
+            if (smtpEnabled) {
+                smtp = new SmtpSimulator(smtpSettings).start();
+            }
+            LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known), SMTP {}",
+                    sierra.baseUrl(), data.size(), data.seed(), alma.baseUrl(), known.size(),
+                    smtp == null ? "off" : smtp.address() + (smtpSettings.mailDir() == null ? "" : " (copies in " + smtpSettings.mailDir() + ")"));
+            return new Sandbox(sierra, alma, smtp, value(settings, "holdshelf.sandbox.alma.enabled", "true"),
+                    value(settings, NOTICE_FROM, "").isEmpty());
         } catch (RuntimeException e) {
+            if (alma != null) {
+                alma.close();
+            }
             sierra.close();
             throw e;
         }
@@ -81,7 +106,12 @@ public final class Sandbox implements AutoCloseable {
         return selected;
     }
 
-    /** The settings that point the pipeline at the simulators. */
+    /**
+     * The settings that point the pipeline at the simulators. With the SMTP sink on, notices are
+     * switched on and sent to it: its host and port, its credentials (empty when it has none, so a
+     * deployment's own are not sent to it), no STARTTLS (it has none), and a sender when the
+     * settings name none.
+     */
     public Map<String, String> configuration() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("holdshelf.sierra.base-url", sierra.baseUrl());
@@ -91,6 +121,17 @@ public final class Sandbox implements AutoCloseable {
         c.put("holdshelf.alma.api-key", alma.settings().apiKey());
         c.put("holdshelf.alma.library", alma.settings().library());
         c.put("holdshelf.alma.enabled", scanInEnabled);
+        if (smtp != null) {
+            c.put("holdshelf.notices.enabled", "true");
+            c.put("holdshelf.notices.smtp.host", smtp.host());
+            c.put("holdshelf.notices.smtp.port", Integer.toString(smtp.port()));
+            c.put("holdshelf.notices.smtp.username", smtp.settings().username());
+            c.put("holdshelf.notices.smtp.password", smtp.settings().password());
+            c.put("holdshelf.notices.smtp.starttls", "false");
+            if (noticeFromBlank) {
+                c.put(NOTICE_FROM, DEFAULT_NOTICE_FROM);
+            }
+        }
         return c;
     }
 
@@ -102,8 +143,16 @@ public final class Sandbox implements AutoCloseable {
         return alma;
     }
 
+    /** The SMTP sink, empty when {@code holdshelf.sandbox.smtp.enabled=false}. */
+    public Optional<SmtpSimulator> smtp() {
+        return Optional.ofNullable(smtp);
+    }
+
     @Override
     public void close() {
+        if (smtp != null) {
+            smtp.close();
+        }
         alma.close();
         sierra.close();
     }

@@ -1,6 +1,7 @@
 package org.holdshelf.sandbox.sierra;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,15 @@ import java.util.stream.Stream;
  *       missing ({@code m}), the rest on hold ({@code 0}). Hold ids grow with the index.</li>
  *   <li>Patrons: about {@code size / 3}, so most patrons have several holds. A quarter have
  *       6-digit record numbers, the rest 7-digit ones: sorting them as strings differs from
- *       sorting them as numbers.</li>
+ *       sorting them as numbers. Contacts for notices, as real records hold them: 80% have an
+ *       email (5% of those two), with ~3% of those addresses unusable or refused (see
+ *       {@code emails}); 55% a telephone ({@code t}), 8% an alternate ({@code p}), and a mobile
+ *       ({@code o}) for 60% of those who prefer phone or text notices and 20% of the others,
+ *       in mixed formats with 3% not numbers at all. Fixed field 268 (notice preference): 70%
+ *       {@code z}, 12% {@code p}, 8% {@code t}, 6% {@code a}, 4% {@code -}; fixed field 263
+ *       (language): 70% {@code eng}, 12% {@code spa}, 3% {@code chi}, 2% {@code vie}, 2%
+ *       {@code rus}, 1% {@code kor}, 10% blank. 0.5% are deleted (served as {@code id},
+ *       {@code deletedDate}, {@code deleted} only) though holds still point at them.</li>
  *   <li>Items: one per hold index ({@code i}-level hold {@code n} holds item {@code n}); each has
  *       one bib and, except ~1%, the barcode {@link #itemBarcode(long)}. The item's status
  *       follows its hold: {@code !} on the holdshelf, {@code t} in transit.</li>
@@ -56,10 +65,17 @@ public final class HoldsDataSet {
     private static final long ITEM_STREAM = 2;
     private static final long BIB_STREAM = 3;
     private static final long PATRON_STREAM = 4;
+    private static final long PATRON_NOTICE_STREAM = 5;
 
     private static final double MISSING_SHARE = 0.003;
     private static final double ITEM_WITHOUT_BARCODE_SHARE = 0.01;
     private static final double FORMULA_TITLE_SHARE = 0.02;
+    private static final double DELETED_PATRON_SHARE = 0.005;
+    private static final double ALTERNATE_PHONE_SHARE = 0.08;
+    /** Patrons who prefer phone or text notices mostly gave a mobile number; the others seldom. */
+    private static final double MOBILE_SHARE_TEXTING = 0.6;
+    private static final double MOBILE_SHARE_OTHERS = 0.2;
+    private static final String[] AREA_CODES = {"513", "513", "859", "937"};
     /** Dates within this many days of the reference date are formatted once, up front. */
     private static final int CACHED_DAYS = 1200;
 
@@ -268,25 +284,94 @@ public final class HoldsDataSet {
         if (index < 0) {
             return Optional.empty();
         }
+        // The patron stream draws exactly what it drew before the notice fields existed, so names,
+        // home libraries and dates stay as they were; the notice fields come from a stream of their own.
         SimRandom random = new SimRandom(seed, PATRON_STREAM, index);
         String name = random.chance(0.01)
                 ? random.pick(Vocabulary.HOSTILE_NAMES)
                 : random.pick(Vocabulary.LAST_NAMES) + ", " + random.pick(Vocabulary.FIRST_NAMES);
-        List<String> emails = random.chance(0.8)
-                ? random.chance(0.05)
-                        ? List.of("patron" + patronId + "@example.org", "patron" + patronId + ".alt@example.net")
-                        : List.of("patron" + patronId + "@example.org")
-                : List.of();
-        List<SimPatron.Phone> phones = random.chance(0.55)
-                ? List.of(new SimPatron.Phone("513-555-" + zeroPadded(random.nextInt(10_000), 4), "t"))
-                : List.of();
+        boolean hasEmail = random.chance(0.8);
+        boolean twoEmails = hasEmail && random.chance(0.05);
+        int telephoneLine = random.chance(0.55) ? random.nextInt(10_000) : -1;
         String homeLibraryCode = random.pick(locationSlots).code();
         int patronType = random.nextInt(12);
         long createdDay = referenceDay - 30 - random.nextInt(3000);
+        String expirationDate = date(referenceDay + 30 + random.nextInt(1000));
+        String createdDate = dateTime(createdDay, random.nextInt(86_400));
+        String updatedDate = dateTime(referenceDay - 1 - random.nextInt(300), random.nextInt(86_400));
+
+        SimRandom details = new SimRandom(seed, PATRON_NOTICE_STREAM, index);
+        String deletedDate = details.chance(DELETED_PATRON_SHARE) ? date(referenceDay - 1 - details.nextInt(30)) : null;
+        String language = details.pick(Vocabulary.LANGUAGE_SLOTS);
+        String noticePreference = details.pick(Vocabulary.NOTICE_PREFERENCE_SLOTS);
+        List<String> emails = hasEmail ? emails(patronId, twoEmails, details) : List.of();
+        List<SimPatron.Phone> phones = new ArrayList<>(3);
+        if (telephoneLine >= 0) {
+            phones.add(new SimPatron.Phone(phoneNumber("513", telephoneLine, details), SimPatron.Phone.TELEPHONE));
+        }
+        if (details.chance(ALTERNATE_PHONE_SHARE)) {
+            phones.add(new SimPatron.Phone(phoneNumber(details.pick(AREA_CODES), details.nextInt(10_000), details),
+                    SimPatron.Phone.ALTERNATE));
+        }
+        boolean wantsTexts = noticePreference.equals(SimPatron.NOTICE_PHONE) || noticePreference.equals(SimPatron.NOTICE_TEXT);
+        if (details.chance(wantsTexts ? MOBILE_SHARE_TEXTING : MOBILE_SHARE_OTHERS)) {
+            phones.add(new SimPatron.Phone(phoneNumber(details.pick(AREA_CODES), details.nextInt(10_000), details),
+                    SimPatron.Phone.MOBILE));
+        }
         return Optional.of(new SimPatron(patronId, List.of(name), List.of(patronBarcode(patronId)), emails, phones,
-                homeLibraryCode, patronType, date(referenceDay + 30 + random.nextInt(1000)),
-                dateTime(createdDay, random.nextInt(86_400)),
-                dateTime(referenceDay - 1 - random.nextInt(300), random.nextInt(86_400))));
+                homeLibraryCode, patronType, expirationDate, createdDate, updatedDate, language, noticePreference,
+                deletedDate));
+    }
+
+    /**
+     * The EMAIL field as libraries hold it (per 1000 patrons with an address): 10 a mailbox that no
+     * longer exists ({@code .reject@}, refused by the sandbox SMTP server), 5 without {@code @}, 5
+     * with a doubled {@code @}, 5 a comma-separated list in one string, 5 padded with blanks and in
+     * mixed case; the rest {@code patron<id>@example.org}, plus {@code patron<id>.alt@example.net}
+     * for the patrons with two.
+     */
+    private static List<String> emails(long patronId, boolean two, SimRandom details) {
+        String primary = "patron" + patronId + "@example.org";
+        String alternate = "patron" + patronId + ".alt@example.net";
+        int draw = details.nextInt(1000);
+        if (draw < 10) {
+            primary = "patron" + patronId + ".reject@example.org";
+        } else if (draw < 15) {
+            primary = "patron" + patronId + "example.org";
+        } else if (draw < 20) {
+            primary = "patron" + patronId + "@@example.org";
+        } else if (draw < 25) {
+            return List.of(primary + ", " + alternate);
+        } else if (draw < 30) {
+            primary = "  Patron" + patronId + "@Example.ORG ";
+        }
+        return two ? List.of(primary, alternate) : List.of(primary);
+    }
+
+    /**
+     * A number as staff typed it (per 100): 35 ten digits, 25 with dashes, 15 with the area code in
+     * parentheses, 8 without an area code, 5 with dots, 6 as {@code +1 ...}, 3 as {@code 1-...},
+     * 3 not a number at all (see {@link Vocabulary#INVALID_PHONES}). All use the 555 exchange.
+     */
+    private static String phoneNumber(String areaCode, int line, SimRandom details) {
+        String last4 = zeroPadded(line, 4);
+        int draw = details.nextInt(100);
+        if (draw < 35) {
+            return areaCode + "555" + last4;
+        } else if (draw < 60) {
+            return areaCode + "-555-" + last4;
+        } else if (draw < 75) {
+            return "(" + areaCode + ") 555-" + last4;
+        } else if (draw < 83) {
+            return "555-" + last4;
+        } else if (draw < 88) {
+            return areaCode + ".555." + last4;
+        } else if (draw < 94) {
+            return "+1 " + areaCode + "-555-" + last4;
+        } else if (draw < 97) {
+            return "1-" + areaCode + "-555-" + last4;
+        }
+        return details.pick(Vocabulary.INVALID_PHONES);
     }
 
     // ---- id schemes -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -22,7 +23,7 @@ final class SierraJson {
             "location", "status", "barcode", "callNumber");
     static final Set<String> BIB_DEFAULT_FIELDS = Set.of("id", "updatedDate", "createdDate", "deleted", "suppressed",
             "title", "author", "publishYear");
-    /** Names, barcodes, emails and phones are "returned only if requested", as in Sierra. */
+    /** Names, barcodes, emails, phones and fixed fields are "returned only if requested", as in Sierra. */
     static final Set<String> PATRON_DEFAULT_FIELDS = Set.of("id", "updatedDate", "createdDate", "deleted",
             "patronType", "expirationDate", "homeLibraryCode");
 
@@ -268,8 +269,18 @@ final class SierraJson {
         }
     }
 
+    /**
+     * A patron as Sierra serves it. A deleted patron is only {@code id}, {@code deletedDate} and
+     * {@code deleted: true}, whatever {@code fields} asked for (api-facts 7.1). Fixed fields are
+     * "returned only if requested", keyed by field number.
+     */
     static void writePatron(JsonGenerator json, SimPatron patron, FieldSelection fields) throws IOException {
         json.writeNumberField("id", patron.id());
+        if (patron.deleted()) {
+            json.writeStringField("deletedDate", patron.deletedDate());
+            json.writeBooleanField("deleted", true);
+            return;
+        }
         if (fields.includes("updatedDate")) {
             json.writeStringField("updatedDate", patron.updatedDate());
         }
@@ -306,6 +317,19 @@ final class SierraJson {
                 json.writeEndObject();
             }
             json.writeEndArray();
+        }
+        if (fields.includes("fixedFields")) {
+            json.writeObjectFieldStart("fixedFields");
+            for (Map.Entry<String, SimPatron.FixedField> field : patron.fixedFields().entrySet()) {
+                json.writeObjectFieldStart(field.getKey());
+                json.writeStringField("label", field.getValue().label());
+                json.writeStringField("value", field.getValue().value());
+                if (field.getValue().display() != null) {
+                    json.writeStringField("display", field.getValue().display());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndObject();
         }
     }
 

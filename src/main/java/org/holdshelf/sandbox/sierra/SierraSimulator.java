@@ -42,9 +42,11 @@ import org.holdshelf.sandbox.SimulatorServer;
  *       {@code /patrons/{id}}: one record, or 404 code 107.</li>
  *   <li>{@code GET /items?id=..}, {@code /bibs?id=..}, {@code /patrons?id=..}: the records found,
  *       in the order asked, <b>silently cut to {@code limit} (default 50)</b>; unknown ids are
- *       left out; none found is 404 code 107. Patron names, barcodes, emails and phones are
- *       returned only when listed in {@code fields}. Unlike Sierra, the simulator serves these
- *       endpoints only with an {@code id} list (no ranges, no unfiltered listing).</li>
+ *       left out; none found is 404 code 107. Patron names, barcodes, emails, phones and
+ *       {@code fixedFields} (263 language, 268 notice preference, ...) are returned only when
+ *       listed in {@code fields}; a deleted patron is only {@code {id, deletedDate, deleted}}, on
+ *       {@code /patrons/{id}} too. Unlike Sierra, the simulator serves these endpoints only with an
+ *       {@code id} list (no ranges, no unfiltered listing).</li>
  *   <li>Unknown query parameters are ignored; absent values are left out of the JSON, never
  *       written as {@code null}.</li>
  * </ul>

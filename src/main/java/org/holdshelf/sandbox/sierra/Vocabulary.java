@@ -2,6 +2,7 @@ package org.holdshelf.sandbox.sierra;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The fixed word lists behind the generated data: branches, titles and names. The awkward
@@ -143,6 +144,38 @@ final class Vocabulary {
             "=SUM(A1:A9), Eve", "+Plus, Pat", "-Minus, Mo", "@Handle, Ann", "\"Quoted\", Quinn",
             "Comma, Chris, Jr.",
     };
+
+    /** The name of the branch with this code, as shown in patron fixed field 53. */
+    static Optional<String> locationName(String code) {
+        return LOCATIONS.stream().map(WeightedLocation::location).filter(l -> l.code().equals(code))
+                .map(SimLocation::name).findFirst();
+    }
+
+    /** Fixed field 263 values, one slot per percent; three spaces is "unset". */
+    static final String[] LANGUAGE_SLOTS = percentSlots(
+            "eng", 70, SimPatron.NO_LANGUAGE, 10, "spa", 12, "chi", 3, "vie", 2, "rus", 2, "kor", 1);
+
+    /** Fixed field 268 values, one slot per percent. */
+    static final String[] NOTICE_PREFERENCE_SLOTS = percentSlots(
+            SimPatron.NOTICE_EMAIL, 70, SimPatron.NOTICE_PHONE, 12, SimPatron.NOTICE_TEXT, 8,
+            SimPatron.NOTICE_MAIL, 6, SimPatron.NOTICE_NONE, 4);
+
+    /** Phone numbers as staff typed them in, which no two records need to agree on. */
+    static final String[] INVALID_PHONES = {"N/A", "555-01", "000-000-0000", "513-555-01234", "none given"};
+
+    /** {@code value, percent, value, percent, ...} expanded to 100 slots, so a draw is one array index. */
+    private static String[] percentSlots(Object... valuesAndPercents) {
+        List<String> slots = new ArrayList<>();
+        for (int i = 0; i < valuesAndPercents.length; i += 2) {
+            for (int n = 0; n < (Integer) valuesAndPercents[i + 1]; n++) {
+                slots.add((String) valuesAndPercents[i]);
+            }
+        }
+        if (slots.size() != 100) {
+            throw new IllegalStateException("percentages add up to " + slots.size() + ", not 100");
+        }
+        return slots.toArray(String[]::new);
+    }
 
     /** The pickup weights expanded to one slot per unit, so a location draw is one array index. */
     static SimLocation[] weightedLocationSlots() {

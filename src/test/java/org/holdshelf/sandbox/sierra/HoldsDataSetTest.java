@@ -26,6 +26,11 @@ class HoldsDataSetTest {
     private static final List<SimHold> HOLDS = DATA.holds().toList();
     /** CRC32 of the first generated records for seed 42; see {@link #generatorOutputIsPinned()}. */
     private static final String PINNED_CHECKSUM = "e5b565ff";
+    /** The distinct patrons of {@link #HOLDS}, in order of their first hold. */
+    private static final List<SimPatron> PATRONS = HOLDS.stream().map(SimHold::patronId).distinct()
+            .map(id -> DATA.patron(id).orElseThrow()).toList();
+    /** CRC32 of the first 2000 of {@link #PATRONS}; see {@link #patronNoticeFieldsArePinned()}. */
+    private static final String PINNED_PATRON_CHECKSUM = "109f99b5";
 
     @Test
     void sameSeedAndSizeGiveIdenticalData() {
@@ -170,12 +175,127 @@ class HoldsDataSetTest {
         assertThat(patrons).allSatisfy(patron -> {
             assertThat(patron.names()).singleElement().asString().contains(", ");
             assertThat(patron.barcodes()).containsExactly(HoldsDataSet.patronBarcode(patron.id()));
-            assertThat(patron.emails()).allMatch(email -> email.matches("[a-z0-9.]+@example\\.(org|net)"));
+            assertThat(patron.emails()).allMatch(email -> email.contains("patron" + patron.id()) || email.contains("Patron" + patron.id()));
         });
+        assertThat(patrons.stream().flatMap(p -> p.emails().stream()).filter(e -> e.matches("[a-z0-9.]+@example\\.(org|net)")).count())
+                .as("well-formed addresses").isGreaterThan(patrons.size() * 7 / 10);
         assertThat(patrons).anyMatch(p -> p.emails().isEmpty()).anyMatch(p -> !p.phones().isEmpty())
                 .anyMatch(p -> p.phones().isEmpty());
         assertThat(DATA.patron(99_999)).isEmpty();
         assertThat(DATA.patron(1_000_000)).as("index 0 has the 6-digit id").isEmpty();
+    }
+
+    /** The fields patrons had before notices (names, dates, home library, which contacts exist) did not change. */
+    @Test
+    void patronFieldsThatPredateNoticesAreUnchanged() {
+        CRC32 crc = new CRC32();
+        HOLDS.subList(0, 1000).forEach(hold -> {
+            SimPatron p = DATA.patron(hold.patronId()).orElseThrow();
+            String base = p.id() + "|" + p.names() + "|" + p.barcodes() + "|" + p.homeLibraryCode() + "|" + p.patronType()
+                    + "|" + p.expirationDate() + "|" + p.createdDate() + "|" + p.updatedDate() + "|" + p.emails().isEmpty()
+                    + "|" + p.phones().stream().anyMatch(phone -> phone.type().equals("t"));
+            crc.update(base.getBytes(StandardCharsets.UTF_8));
+        });
+
+        assertThat(Long.toHexString(crc.getValue())).isEqualTo("67b90f89");
+    }
+
+    /** Pins the notice fields too: the notices' tests and benchmarks are written against them. */
+    @Test
+    void patronNoticeFieldsArePinned() {
+        CRC32 crc = new CRC32();
+        PATRONS.subList(0, 2000).forEach(patron -> crc.update(patron.toString().getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(Long.toHexString(crc.getValue())).isEqualTo(PINNED_PATRON_CHECKSUM);
+    }
+
+    @Test
+    void noticePreferenceMix() {
+        assertThat(PATRONS).extracting(SimPatron::noticePreference).containsOnly("z", "p", "t", "a", "-");
+        assertThat(patronShare(p -> p.noticePreference().equals("z"))).isCloseTo(0.70, within(0.02));
+        assertThat(patronShare(p -> p.noticePreference().equals("p"))).isCloseTo(0.12, within(0.015));
+        assertThat(patronShare(p -> p.noticePreference().equals("t"))).isCloseTo(0.08, within(0.012));
+        assertThat(patronShare(p -> p.noticePreference().equals("a"))).isCloseTo(0.06, within(0.01));
+        assertThat(patronShare(p -> p.noticePreference().equals("-"))).isCloseTo(0.04, within(0.01));
+        assertThat(PATRONS).as("email preferred without an email: the pipeline must fall back")
+                .anyMatch(p -> p.noticePreference().equals("z") && p.emails().isEmpty());
+    }
+
+    @Test
+    void languageMix() {
+        assertThat(PATRONS).extracting(SimPatron::language).containsOnly("eng", "spa", "chi", "vie", "rus", "kor", "   ");
+        assertThat(patronShare(p -> p.language().equals("eng"))).isCloseTo(0.70, within(0.02));
+        assertThat(patronShare(p -> p.language().equals("spa"))).isCloseTo(0.12, within(0.015));
+        assertThat(patronShare(p -> p.language().isBlank())).isCloseTo(0.10, within(0.015));
+        assertThat(patronShare(p -> p.preferredLanguage().isEmpty())).isCloseTo(0.10, within(0.015));
+        assertThat(patronShare(p -> List.of("chi", "vie", "rus", "kor").contains(p.language()))).isCloseTo(0.08, within(0.012));
+        SimPatron patron = PATRONS.get(0);
+        assertThat(patron.fixedFields().get("263")).isEqualTo(new SimPatron.FixedField("Preferred Language", patron.language(), null));
+        assertThat(patron.fixedFields().get("268")).isEqualTo(new SimPatron.FixedField("Notice Preference", patron.noticePreference(), null));
+        assertThat(patron.fixedFields().keySet()).containsExactly("43", "47", "53", "263", "268");
+    }
+
+    @Test
+    void aboutOneInTwoHundredPatronsOfHoldsIsDeleted() {
+        List<SimPatron> deleted = PATRONS.stream().filter(SimPatron::deleted).toList();
+
+        assertThat((double) deleted.size() / PATRONS.size()).isCloseTo(0.005, within(0.002));
+        assertThat(deleted).allSatisfy(patron -> assertThat(patron.deletedDate())
+                .matches("\\d{4}-\\d{2}-\\d{2}").isLessThan(DATA.profile().referenceDate().toString()));
+        assertThat(PATRONS).filteredOn(p -> !p.deleted()).extracting(SimPatron::deletedDate).containsOnlyNulls();
+    }
+
+    @Test
+    void emailMixHasGapsSecondAddressesAndMalformedValues() {
+        List<String> emails = PATRONS.stream().flatMap(p -> p.emails().stream()).toList();
+
+        assertThat(patronShare(p -> p.emails().isEmpty())).isCloseTo(0.20, within(0.015));
+        assertThat(patronShare(p -> p.emails().size() == 2)).isCloseTo(0.04, within(0.01));
+        assertThat(patronShare(p -> p.emails().stream().anyMatch(e -> e.contains(".reject@")))).isCloseTo(0.008, within(0.003));
+        assertThat(emails).anyMatch(e -> !e.contains("@"))
+                .anyMatch(e -> e.contains("@@"))
+                .anyMatch(e -> e.contains(", ") && e.indexOf('@') != e.lastIndexOf('@'))
+                .anyMatch(e -> !e.equals(e.strip()));
+        long malformed = emails.stream().filter(e -> !e.matches("[a-z0-9.]+@example\\.(org|net)")).count();
+        assertThat((double) malformed / emails.size()).as("malformed (refused mailboxes are well-formed)").isCloseTo(0.02, within(0.006));
+    }
+
+    @Test
+    void phoneMixHasMobilesFormatsAndInvalidNumbers() {
+        List<SimPatron.Phone> phones = PATRONS.stream().flatMap(p -> p.phones().stream()).toList();
+
+        assertThat(phones).extracting(SimPatron.Phone::type).containsOnly("t", "p", "o");
+        assertThat(patronShare(p -> p.phones().stream().anyMatch(phone -> phone.type().equals("t")))).isCloseTo(0.55, within(0.02));
+        assertThat(patronShare(p -> p.phones().stream().anyMatch(phone -> phone.type().equals("p")))).isCloseTo(0.08, within(0.01));
+        assertThat(patronShare(p -> p.phones().stream().anyMatch(SimPatron.Phone::isMobile))).isCloseTo(0.28, within(0.02));
+        List<SimPatron> texting = PATRONS.stream().filter(p -> p.noticePreference().equals("p") || p.noticePreference().equals("t")).toList();
+        assertThat(texting.stream().filter(p -> p.phones().stream().anyMatch(SimPatron.Phone::isMobile)).count() / (double) texting.size())
+                .isCloseTo(0.6, within(0.03));
+        assertThat(phones).extracting(SimPatron.Phone::number)
+                .anyMatch(n -> n.matches("\\d{10}"))
+                .anyMatch(n -> n.matches("\\d{3}-\\d{3}-\\d{4}"))
+                .anyMatch(n -> n.matches("\\(\\d{3}\\) \\d{3}-\\d{4}"))
+                .anyMatch(n -> n.matches("\\d{3}-\\d{4}"))
+                .anyMatch(n -> n.startsWith("+1 "))
+                .anyMatch(n -> n.matches("\\d{3}\\.\\d{3}\\.\\d{4}"));
+        long notTenDigits = phones.stream().map(p -> p.number().replaceAll("\\D", "")).filter(digits -> !digits.matches("1?\\d{10}")).count();
+        assertThat((double) notTenDigits / phones.size()).as("without an area code, or invalid").isCloseTo(0.11, within(0.015));
+    }
+
+    @Test
+    void noticeFieldsDependOnTheSeed() {
+        HoldsDataSet other = new HoldsDataSet(SAMPLE, 43);
+
+        long differing = PATRONS.stream().limit(1000)
+                .filter(p -> {
+                    SimPatron o = other.patron(p.id()).orElseThrow();
+                    return !(o.language().equals(p.language()) && o.noticePreference().equals(p.noticePreference())
+                            && o.phones().equals(p.phones()));
+                })
+                .count();
+
+        assertThat(differing).isGreaterThan(500);
+        assertThat(new HoldsDataSet(SAMPLE, 42).patron(PATRONS.get(7).id())).contains(PATRONS.get(7));
     }
 
     @Test
@@ -284,6 +404,10 @@ class HoldsDataSetTest {
             case "i" -> DATA.item(hold.recordId()).map(SimItem::bibId);
             default -> Optional.empty();
         };
+    }
+
+    private static double patronShare(Predicate<SimPatron> predicate) {
+        return PATRONS.stream().filter(predicate).count() / (double) PATRONS.size();
     }
 
     private static double share(Predicate<SimHold> predicate) {
