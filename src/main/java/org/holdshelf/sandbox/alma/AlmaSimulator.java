@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import org.holdshelf.sandbox.SimulatorServer;
+import org.holdshelf.sandbox.http.SimulatorServer;
 
 /**
  * A local stand-in for the Ex Libris Alma REST API, limited to what item scan-in needs and faithful

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import org.holdshelf.sandbox.SimulatorServer;
+import org.holdshelf.sandbox.http.SimulatorServer;
 
 /**
  * A Sierra REST API v6 under {@code <origin>/iii/sierra-api/v6}, serving a {@link HoldsDataSet}.

@@ -1,4 +1,4 @@
-package org.holdshelf.sandbox;
+package org.holdshelf.sandbox.http;
 
 import java.io.IOException;
 import java.io.InputStream;
