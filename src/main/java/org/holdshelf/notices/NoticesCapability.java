@@ -81,7 +81,7 @@ public final class NoticesCapability implements Capability {
         service = new NoticesService(settings, new SierraClient(sierraSettings, w.zone()), templates, this::mail, this::state,
                 audit, new OutcomeLog<>(w.runDirectory(), NoticesReport.REPORT, NoticeEvent.class, NoticeEvent::noticeId),
                 new NoticesReport(w.runDirectory()), replay, from.getAddress().substring(from.getAddress().indexOf('@') + 1),
-                w.clock(), w.meters());
+                sierraSettings.lookupBatchSize(), w.clock(), w.meters());
         w.bind("notices", service);
     }
 

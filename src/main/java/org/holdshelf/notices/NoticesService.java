@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.holdshelf.platform.kafka.OutboundRecord;
 import org.holdshelf.platform.kafka.PartitionReplay;
 import org.holdshelf.platform.kafka.RecordPublisher;
 import org.holdshelf.platform.privacy.Mask;
+import org.holdshelf.sierra.SierraApiException;
 import org.holdshelf.sierra.SierraClient;
 import org.holdshelf.sierra.SierraPatron;
 import org.slf4j.Logger;
@@ -77,12 +79,14 @@ public final class NoticesService {
     private final PartitionReplay replay;
     private final ChannelChoice channels;
     private final String messageIdDomain;
+    private final int lookupBatchSize;
     private final Clock clock;
     private final MeterRegistry meters;
 
     NoticesService(NoticesSettings settings, SierraClient sierra, NoticeTemplates templates, Supplier<MailSender> mail,
                    Supplier<CompactedTopicStore<Announcement>> state, RecordPublisher audit, OutcomeLog<NoticeEvent> outcomes,
-                   NoticesReport report, PartitionReplay replay, String messageIdDomain, Clock clock, MeterRegistry meters) {
+                   NoticesReport report, PartitionReplay replay, String messageIdDomain, int lookupBatchSize, Clock clock,
+                   MeterRegistry meters) {
         this.settings = settings;
         this.sierra = sierra;
         this.templates = templates;
@@ -94,6 +98,7 @@ public final class NoticesService {
         this.replay = replay;
         this.channels = new ChannelChoice(settings);
         this.messageIdDomain = messageIdDomain;
+        this.lookupBatchSize = lookupBatchSize;
         this.clock = clock;
         this.meters = meters;
     }
@@ -132,15 +137,22 @@ public final class NoticesService {
             forgetHoldsThatLeftTheShelf(announced, location, ready);
         }
 
-        Map<String, SierraPatron> contacts = toAnnounce.isEmpty() ? Map.of() : sierra.patrons(toAnnounce.keySet());
+        Map<String, SierraPatron> contacts = new HashMap<>();
+        List<NoticeEvent> unknown = new ArrayList<>();
+        lookUpContacts(runId, marker, toAnnounce, contacts, unknown);
         List<NoticeEvent> notSent = new ArrayList<>();
         List<Pending> toSend = new ArrayList<>();
+        Set<String> failedLookups = new HashSet<>();
+        unknown.forEach(n -> failedLookups.add(n.patronId()));
         for (Map.Entry<String, List<HoldEvent>> patron : toAnnounce.entrySet()) {
-            decide(runId, marker, patron.getKey(), patron.getValue(), Optional.ofNullable(contacts.get(patron.getKey())),
-                    interrupted.contains(patron.getKey()), notSent, toSend);
+            if (!failedLookups.contains(patron.getKey())) {
+                decide(runId, marker, patron.getKey(), patron.getValue(), Optional.ofNullable(contacts.get(patron.getKey())),
+                        interrupted.contains(patron.getKey()), notSent, toSend);
+            }
         }
         Map<String, Integer> counts = new TreeMap<>();
         settle(runId, location, notSent, toAnnounce, counts);
+        report(runId, location, unknown, counts); // not settled: the next harvest looks these patrons up again
         for (int from = 0; from < toSend.size(); from += settings.sendBatch()) {
             send(runId, location, toSend.subList(from, Math.min(toSend.size(), from + settings.sendBatch())), counts);
         }
@@ -237,6 +249,46 @@ public final class NoticesService {
                 Mask.email(decision.address()), null, reason, null, messageId);
         toSend.add(new Pending(decided, decision.address(), holds,
                 new MailSender.Mail(messageId, decision.address(), email.subject(), email.text(), email.html())));
+    }
+
+    /**
+     * The patrons' contacts, one Sierra call per {@code lookupBatchSize} patrons. A batch Sierra
+     * answers with something unreadable or refuses (after the client's retries) leaves its patrons'
+     * notices FAILED with the reason, not recorded, so the next harvest tries them again; the other
+     * batches go on. Sierra still unavailable after its retries stops the location, which is tried
+     * again later.
+     */
+    private void lookUpContacts(String runId, LocationEnd marker, Map<String, List<HoldEvent>> holds,
+                                Map<String, SierraPatron> contacts, List<NoticeEvent> failed) {
+        List<String> ids = new ArrayList<>(holds.keySet());
+        for (int from = 0; from < ids.size(); from += lookupBatchSize) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + lookupBatchSize));
+            try {
+                contacts.putAll(sierra.patrons(batch));
+            } catch (SierraApiException e) {
+                if (e.retryable()) {
+                    throw e;
+                }
+                LOG.warn("Notices for {} of run {}: the contacts of {} patrons could not be read, their notices wait for the "
+                        + "next harvest: {}", marker.pickupLocationCode(), runId, batch.size(), e.getMessage());
+                for (String patronId : batch) {
+                    failed.add(event(runId + "-" + FileNames.safe(marker.pickupLocationCode()) + "-" + patronId, runId, marker,
+                            patronId, holds.get(patronId).stream().map(HoldEvent::holdId).toList(), null, null, null, null,
+                            NoticeOutcomes.FAILED,
+                            "contact lookup failed, tried again at the next harvest: " + e.getMessage(), null, null));
+                }
+            }
+        }
+    }
+
+    /** Outcomes that record nothing about the holds: audited and in the report only. */
+    private void report(String runId, String location, List<NoticeEvent> events, Map<String, Integer> counts) {
+        if (events.isEmpty()) {
+            return;
+        }
+        audit.publish(events.stream().map(NoticesService::record).toList());
+        outcomes.append(runId, location, events);
+        events.forEach(n -> count(counts, n));
     }
 
     /** Notices that cannot be sent (no contact, suppressed): audited once; their holds are not decided again. */
