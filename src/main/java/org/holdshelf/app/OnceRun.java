@@ -65,6 +65,9 @@ final class OnceRun {
                 }
             });
             out.print(Summary.completed(outcome, followUps, app.config()));
+            app.sandbox().flatMap(simulators -> simulators.smtp()).ifPresent(smtp -> out.printf(Locale.ROOT,
+                    "  Sandbox mail   : %,d messages received%s%n", smtp.count(),
+                    app.config().find("holdshelf.sandbox.smtp.mail-dir").map(d -> ", copies in " + d + "/").orElse("")));
             int code = followUps.values().stream().allMatch(Optional::isPresent)
                     ? HoldshelfApplication.EXIT_OK : HoldshelfApplication.EXIT_RUN_FAILED;
             return new Result(code, startUp, work, System.nanoTime());

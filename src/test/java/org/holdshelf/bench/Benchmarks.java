@@ -74,6 +74,9 @@ public final class Benchmarks {
             if (scenario.equals("latency") || scenario.equals("all")) {
                 bench.latency();
             }
+            if (scenario.equals("notices") || scenario.equals("all")) {
+                bench.notices(holds);
+            }
             if (scenario.equals("once") || scenario.equals("all")) {
                 bench.once();
             }
@@ -270,11 +273,6 @@ public final class Benchmarks {
     }
 
     /**
-     * (b) With 50 ms per page: wall time against pages × latency, and against a bare loop that
-     * only fetches the same pages (what the API and HTTP take without any pipeline); and the
-     * speed-up of 4 pages in flight.
-     */
-    /**
      * The harvest against a slow Sierra: 126,000 holds (the sandbox's size) at 250 ms per page, at
      * page concurrency 1 and 4, against pages × latency (÷ concurrency) and against a bare loop
      * that only fetches the same pages. Targets: 1.1× at concurrency 1, 1.3× at concurrency 4.
@@ -344,6 +342,103 @@ public final class Benchmarks {
             throw new AssertionError("./holdshelf --sandbox --once exited " + code + ":\n" + output);
         }
         return new double[] {wall, seconds(m.group(1)), seconds(m.group(2)), seconds(m.group(3))};
+    }
+
+    /**
+     * Pickup notices of the sandbox's first run (126,000 holds, about 15,000 patrons) against the
+     * sandbox's SMTP server, next to a bare Jakarta Mail loop sending the same messages over one
+     * connection to the same server in the same run (target: the pipeline at least half its rate),
+     * and the same messages with a new connection each, as camel-mail sends. Then harvest and
+     * notices of 1,000,000 holds in the same 512 MiB heap.
+     */
+    private void notices(int bigHolds) throws Exception {
+        out.add("\n## Pickup notices: the sandbox's first run (126,000 holds), zero latency");
+        try (var smtp = new org.holdshelf.sandbox.smtp.SmtpSimulator(org.holdshelf.sandbox.smtp.SmtpSandboxSettings.builder()
+                .rejectPattern("(?!)").build())) {
+            smtp.start(0);
+            noticesRun(smtp, 20_000); // warm-up, its own topics and state
+            smtp.clear();
+            long[] run = noticesRun(smtp, 126_000);
+            long sent = run[0];
+            double pipelineSeconds = run[1] / 1000.0;
+            List<org.holdshelf.sandbox.smtp.SmtpMessage> messages = smtp.messages();
+            smtp.clear();
+            double bare = bareMailLoop(smtp, messages, true);
+            smtp.clear();
+            List<org.holdshelf.sandbox.smtp.SmtpMessage> sample = messages.subList(0, Math.min(2_000, messages.size()));
+            double perConnection = bareMailLoop(smtp, sample, false);
+            double pipelineRate = sent / pipelineSeconds;
+            double bareRate = messages.size() / bare;
+            out.add("| sender | messages | time | messages/s | ratio |\n|---|---|---|---|---|");
+            out.add(String.format(Locale.ROOT, "| pipeline: decide, look up contacts, render, record, send, audit (2 connections) | %,d | %.2f s | %,.0f | **%.2f** of the bare loop (target ≥ 0.5) |",
+                    sent, pipelineSeconds, pipelineRate, pipelineRate / bareRate));
+            out.add(String.format(Locale.ROOT, "| bare Jakarta Mail loop, one connection, the same messages | %,d | %.2f s | %,.0f | 1 |",
+                    messages.size(), bare, bareRate));
+            out.add(String.format(Locale.ROOT, "| the same, a new connection per message (as camel-mail sends) | %,d | %.2f s | %,.0f | %.2f |",
+                    sample.size(), perConnection, sample.size() / perConnection, sample.size() / perConnection / bareRate));
+        }
+        out.add("\n## Harvest and pickup notices of " + String.format(Locale.ROOT, "%,d", bigHolds) + " holds in a 512 MiB heap");
+        try (var smtp = new org.holdshelf.sandbox.smtp.SmtpSimulator(org.holdshelf.sandbox.smtp.SmtpSandboxSettings.builder()
+                .rejectPattern("(?!)").build()); HeapSampler heap = new HeapSampler()) {
+            smtp.keepMessages(false);
+            smtp.start(0);
+            heap.reset();
+            long[] run = noticesRun(smtp, bigHolds);
+            out.add("| measure | value |\n|---|---|");
+            out.add(row("notices sent", String.format(Locale.ROOT, "%,d", run[0])));
+            out.add(row("harvest end to the last notice", String.format(Locale.ROOT, "%.1f s", run[1] / 1000.0)));
+            out.add(row("heap: most in use at any moment / most live after a GC", mib(heap.peakBytes()) + " / " + mib(heap.peakAfterGcBytes())));
+        }
+    }
+
+    /** A harvest with notices on: the notices sent, and milliseconds from the harvest's end to the last notice. */
+    private long[] noticesRun(org.holdshelf.sandbox.smtp.SmtpSimulator smtp, int holds) throws Exception {
+        try (SierraSimulator sierra = new SierraSimulator(SierraSandboxSettings.builder().holds(holds).seed(42).build())) {
+            sierra.start(0);
+            try (Holdshelf app = pipeline(sierra, false, Map.of("holdshelf.notices.enabled", "true",
+                    "holdshelf.notices.smtp.host", "127.0.0.1", "holdshelf.notices.smtp.port", String.valueOf(smtp.port()),
+                    "holdshelf.notices.smtp.starttls", "false", "holdshelf.notices.from", "Bench Library <holds@bench.example.org>",
+                    "holdshelf.notices.group-id", "bench" + (runs + 1) + "-notices"))) {
+                long before = smtp.stats().messagesAccepted();
+                RunEvent run = app.harvestNow("bench");
+                if (app.awaitFollowUps(run, Duration.ofMinutes(20)).values().stream().anyMatch(java.util.Optional::isEmpty)) {
+                    throw new AssertionError("notices of run " + run.runId() + " not complete");
+                }
+                List<String> times = new ArrayList<>();
+                readTopic(Topic.NOTICES.name(app.config()), r -> times.add(org.holdshelf.events.Json.read(r.value(),
+                        org.holdshelf.events.NoticeEvent.class).at()));
+                Instant last = times.stream().map(Instant::parse).max(Instant::compareTo).orElseThrow();
+                Instant harvestEnd = Instant.parse(run.finishedAt());
+                return new long[] {smtp.stats().messagesAccepted() - before, Duration.between(harvestEnd, last).toMillis()};
+            }
+        }
+    }
+
+    /** The messages sent again with Jakarta Mail, over one kept connection or a new one each; seconds taken. */
+    private static double bareMailLoop(org.holdshelf.sandbox.smtp.SmtpSimulator smtp,
+                                       List<org.holdshelf.sandbox.smtp.SmtpMessage> messages, boolean keepConnection) throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(smtp.port()));
+        props.put("mail.smtp.quitwait", "false");
+        jakarta.mail.Session session = jakarta.mail.Session.getInstance(props);
+        List<jakarta.mail.internet.MimeMessage> parsed = new ArrayList<>();
+        for (var m : messages) {
+            parsed.add(new jakarta.mail.internet.MimeMessage(session, new java.io.ByteArrayInputStream(m.raw())));
+        }
+        long start = System.nanoTime();
+        jakarta.mail.Transport transport = session.getTransport("smtp");
+        for (var m : parsed) {
+            if (!transport.isConnected()) {
+                transport.connect();
+            }
+            transport.sendMessage(m, m.getAllRecipients());
+            if (!keepConnection) {
+                transport.close();
+            }
+        }
+        transport.close();
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Reads back {@code Durations.human}: 950ms, 12.3s, 4m05s. */

@@ -86,6 +86,7 @@ public final class SmtpSimulator implements AutoCloseable {
 
     private final SmtpSandboxSettings settings;
     private final List<SmtpMessage> messages = new ArrayList<>();
+    private volatile boolean keepMessages = true;
     private final AtomicLong sequence = new AtomicLong();
     private final LongAdder connections = new LongAdder();
     private final LongAdder accepted = new LongAdder();
@@ -241,10 +242,19 @@ public final class SmtpSimulator implements AutoCloseable {
         }
     }
 
+    /** Messages kept (see {@link #keepMessages}); {@link #stats()} counts every accepted message. */
     public int count() {
         synchronized (messages) {
             return messages.size();
         }
+    }
+
+    /**
+     * Whether accepted messages are kept in memory for {@link #messages()} (the default); off, they
+     * are only counted (and written to {@code mail-dir} if set), for runs of hundreds of thousands.
+     */
+    public void keepMessages(boolean keep) {
+        this.keepMessages = keep;
     }
 
     /** Forgets the messages received so far (not the {@code .eml} files, nor the stats). */
@@ -390,8 +400,10 @@ public final class SmtpSimulator implements AutoCloseable {
     String accept(String from, List<String> recipients, byte[] raw) {
         long number = sequence.incrementAndGet();
         SmtpMessage message = new SmtpMessage(number, from, recipients, raw, Instant.now());
-        synchronized (messages) {
-            messages.add(message);
+        if (keepMessages) {
+            synchronized (messages) {
+                messages.add(message);
+            }
         }
         accepted.increment();
         if (settings.mailDir() != null) {

@@ -320,6 +320,20 @@ class SmtpProtocolTest {
     }
 
     @Test
+    void messagesNotKeptAreStillAcceptedCountedAndWritten(@TempDir Path dir) throws IOException {
+        start(SmtpSandboxSettings.builder().mailDir(dir).build());
+        smtp.keepMessages(false);
+        try (SmtpTestClient client = SmtpTestClient.ready(smtp)) {
+            client.send("a@example.org", List.of("b@example.org"), "Subject: one\n\nx").assertCode(250);
+        }
+        assertThat(smtp.count()).isZero();
+        assertThat(smtp.stats().messagesAccepted()).isEqualTo(1);
+        try (var files = Files.list(dir)) {
+            assertThat(files).hasSize(1);
+        }
+    }
+
+    @Test
     void messagesAreWrittenAsEmlFilesThatSortByArrival(@TempDir Path dir) throws IOException {
         Path mailDir = dir.resolve("mail");
         start(SmtpSandboxSettings.builder().mailDir(mailDir).build());
