@@ -137,24 +137,32 @@ public final class NoticesService {
             forgetHoldsThatLeftTheShelf(announced, location, ready);
         }
 
-        Map<String, SierraPatron> contacts = new HashMap<>();
-        List<NoticeEvent> unknown = new ArrayList<>();
-        lookUpContacts(runId, marker, toAnnounce, contacts, unknown);
-        List<NoticeEvent> notSent = new ArrayList<>();
-        List<Pending> toSend = new ArrayList<>();
-        Set<String> failedLookups = new HashSet<>();
-        unknown.forEach(n -> failedLookups.add(n.patronId()));
-        for (Map.Entry<String, List<HoldEvent>> patron : toAnnounce.entrySet()) {
-            if (!failedLookups.contains(patron.getKey())) {
-                decide(runId, marker, patron.getKey(), patron.getValue(), Optional.ofNullable(contacts.get(patron.getKey())),
-                        interrupted.contains(patron.getKey()), notSent, toSend);
-            }
-        }
+        // Patrons in chunks of send-batch: while one chunk's emails are on the wire, the next chunk's
+        // contacts are read, its notices decided and rendered
         Map<String, Integer> counts = new TreeMap<>();
-        settle(runId, location, notSent, toAnnounce, counts);
-        report(runId, location, unknown, counts); // not settled: the next harvest looks these patrons up again
-        for (int from = 0; from < toSend.size(); from += settings.sendBatch()) {
-            send(runId, location, toSend.subList(from, Math.min(toSend.size(), from + settings.sendBatch())), counts);
+        List<String> patrons = new ArrayList<>(toAnnounce.keySet());
+        InFlight inFlight = InFlight.NONE;
+        try {
+            for (int from = 0; from < patrons.size(); from += settings.sendBatch()) {
+                List<String> chunk = patrons.subList(from, Math.min(patrons.size(), from + settings.sendBatch()));
+                List<Pending> toSend = prepare(runId, marker, chunk, toAnnounce, interrupted, counts);
+                InFlight previous = inFlight;
+                inFlight = InFlight.NONE;
+                finish(runId, location, previous, counts);
+                inFlight = start(location, toSend);
+            }
+            InFlight last = inFlight;
+            inFlight = InFlight.NONE;
+            finish(runId, location, last, counts);
+        } catch (RuntimeException e) {
+            try {
+                // a chunk failed while the one before was on the wire: record what was sent before
+                // the marker is tried again, so it is not sent twice
+                finish(runId, location, inFlight, counts);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
         }
         report.completeLocation(runId, location, outcomes.read(runId, location), marker.locationsInRun());
         if (!toAnnounce.isEmpty()) {
@@ -223,6 +231,32 @@ public final class NoticesService {
                     readyOfRun[0], marker.readyCount()));
         }
         return ready;
+    }
+
+    /**
+     * One chunk of the location's patrons: their contacts read, their notices decided and rendered,
+     * the ones that cannot be sent settled; returns the ones to send.
+     */
+    private List<Pending> prepare(String runId, LocationEnd marker, List<String> chunk, Map<String, List<HoldEvent>> toAnnounce,
+                                  Set<String> interrupted, Map<String, Integer> counts) {
+        Map<String, List<HoldEvent>> holds = new LinkedHashMap<>();
+        chunk.forEach(patronId -> holds.put(patronId, toAnnounce.get(patronId)));
+        Map<String, SierraPatron> contacts = new HashMap<>();
+        List<NoticeEvent> unknown = new ArrayList<>();
+        lookUpContacts(runId, marker, holds, contacts, unknown);
+        Set<String> failedLookups = new HashSet<>();
+        unknown.forEach(n -> failedLookups.add(n.patronId()));
+        List<NoticeEvent> notSent = new ArrayList<>();
+        List<Pending> toSend = new ArrayList<>();
+        for (Map.Entry<String, List<HoldEvent>> patron : holds.entrySet()) {
+            if (!failedLookups.contains(patron.getKey())) {
+                decide(runId, marker, patron.getKey(), patron.getValue(), Optional.ofNullable(contacts.get(patron.getKey())),
+                        interrupted.contains(patron.getKey()), notSent, toSend);
+            }
+        }
+        settle(runId, marker.pickupLocationCode(), notSent, holds, counts);
+        report(runId, marker.pickupLocationCode(), unknown, counts); // not settled: the next harvest looks these patrons up again
+        return toSend;
     }
 
     private void decide(String runId, LocationEnd marker, String patronId, List<HoldEvent> holds, Optional<SierraPatron> patron,
@@ -311,33 +345,66 @@ public final class NoticesService {
         }
     }
 
-    /** One batch: SENDING, the emails, the audit and the outcome log, then ANNOUNCED; each durable before the next. */
-    private void send(String runId, String location, List<Pending> batch, Map<String, Integer> counts) {
-        List<NoticeEvent> results = new ArrayList<>(batch.size());
-        if (settings.dryRun()) {
-            for (Pending p : batch) {
+    /** Notices on their way: the batch and the server's answers to come. */
+    private record InFlight(List<Pending> batch, MailSender.Batch sending) {
+        static final InFlight NONE = new InFlight(List.of(), null);
+    }
+
+    /** Records the batch SENDING (durably) and starts sending it. */
+    private InFlight start(String location, List<Pending> batch) {
+        if (batch.isEmpty() || settings.dryRun()) {
+            return new InFlight(batch, null);
+        }
+        state.get().putAll(holdStates(batch, location, Status.SENDING));
+        return new InFlight(batch, mail.get().start(batch.stream().map(Pending::mail).toList()));
+    }
+
+    /**
+     * Waits for the batch's answers; then the audit and the outcome log, then ANNOUNCED; each
+     * durable before the next. Messages the server accepted are recorded even when others of the
+     * batch could not be sent for now; those stay SENDING and the failure is thrown after.
+     */
+    private void finish(String runId, String location, InFlight inFlight, Map<String, Integer> counts) {
+        if (inFlight.batch().isEmpty()) {
+            return;
+        }
+        List<Pending> batch = new ArrayList<>();
+        List<NoticeEvent> results = new ArrayList<>();
+        RuntimeException failure = null;
+        if (inFlight.sending() == null) {
+            for (Pending p : inFlight.batch()) {
+                batch.add(p);
                 results.add(outcome(p.decided(), NoticeOutcomes.DRY_RUN, join(p.decided().reason(), "not sent: dry run"), null));
             }
         } else {
-            state.get().putAll(holdStates(batch, location, Status.SENDING));
-            List<MailSender.Result> answers = mail.get().sendAll(batch.stream().map(Pending::mail).toList());
-            for (int i = 0; i < batch.size(); i++) {
-                MailSender.Result answer = answers.get(i);
-                Pending p = batch.get(i);
-                results.add(answer.accepted() ? outcome(p.decided(), NoticeOutcomes.SENT, p.decided().reason(), answer.serverReply())
-                        : outcome(p.decided(), NoticeOutcomes.FAILED, "the server refused it", answer.serverReply()));
+            MailSender.Answers answers = inFlight.sending().await();
+            failure = answers.failure();
+            for (int i = 0; i < inFlight.batch().size(); i++) {
+                MailSender.Result answer = answers.results().get(i);
+                Pending p = inFlight.batch().get(i);
+                if (answer != null) {
+                    batch.add(p);
+                    results.add(answer.accepted()
+                            ? outcome(p.decided(), NoticeOutcomes.SENT, p.decided().reason(), answer.serverReply())
+                            : outcome(p.decided(), NoticeOutcomes.FAILED, "the server refused it", answer.serverReply()));
+                }
             }
         }
-        audit.publish(results.stream().map(NoticesService::record).toList());
-        outcomes.append(runId, location, results);
-        results.forEach(n -> count(counts, n));
-        if (!settings.dryRun()) {
+        if (!results.isEmpty()) {
+            audit.publish(results.stream().map(NoticesService::record).toList());
+            outcomes.append(runId, location, results);
+            results.forEach(n -> count(counts, n));
+        }
+        if (inFlight.sending() != null && !results.isEmpty()) {
             Map<String, Announcement> done = new LinkedHashMap<>();
             for (int i = 0; i < batch.size(); i++) {
                 Status status = NoticeOutcomes.SENT.equals(results.get(i).outcome()) ? Status.ANNOUNCED : Status.SETTLED;
                 done.putAll(holdStates(List.of(batch.get(i)), location, status));
             }
             state.get().putAll(done);
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
