@@ -1,14 +1,13 @@
 package org.holdshelf.sandbox.sierra;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
+
+import org.holdshelf.sandbox.settings.SandboxProperties;
 
 /**
  * Configuration of the {@link SierraSimulator}. Build it in Java with {@link #builder()}, or from
@@ -109,57 +108,30 @@ public record SierraSandboxSettings(
 
     /** Reads the keys under {@value #PREFIX} (see the class comment); other keys are ignored. */
     public static SierraSandboxSettings fromProperties(Properties properties) {
-        Map<String, String> map = new HashMap<>();
-        properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
-        return fromProperties(map);
+        return fromProperties(SandboxProperties.asMap(properties));
     }
 
     /** Reads the keys under {@value #PREFIX} (see the class comment); other keys are ignored. */
     public static SierraSandboxSettings fromProperties(Map<String, String> properties) {
-        Map<String, String> values = new HashMap<>();
-        properties.forEach((key, value) -> {
-            if (key.startsWith(PREFIX) && value != null && !value.isBlank()) {
-                values.put(key.substring(PREFIX.length()), value.strip());
-            }
-        });
-        Set<String> unknown = new TreeSet<>(values.keySet());
-        unknown.removeAll(KEYS);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown sandbox Sierra setting(s) " + unknown.stream().map(k -> PREFIX + k).toList()
-                    + "; known keys: " + KEYS.stream().sorted().toList());
-        }
+        SandboxProperties values = SandboxProperties.under(PREFIX, "sandbox Sierra", properties, KEYS, Set.of("client-secret"));
         SierraSandboxSettings d = defaults();
         HoldsDataSet.Profile profile = new HoldsDataSet.Profile(
-                read(values, "ready-share", Double::parseDouble, d.profile().readyShare()),
-                read(values, "in-transit-share", Double::parseDouble, d.profile().inTransitShare()),
-                read(values, "reference-date", LocalDate::parse, d.profile().referenceDate()));
+                values.get("ready-share", Double::parseDouble, d.profile().readyShare()),
+                values.get("in-transit-share", Double::parseDouble, d.profile().inTransitShare()),
+                values.get("reference-date", LocalDate::parse, d.profile().referenceDate()));
         return new SierraSandboxSettings(
-                read(values, "port", Integer::parseInt, d.port()),
-                read(values, "holds", Integer::parseInt, d.holds()),
-                read(values, "seed", Long::parseLong, d.seed()),
+                values.get("port", Integer::parseInt, d.port()),
+                values.get("holds", Integer::parseInt, d.holds()),
+                values.get("seed", Long::parseLong, d.seed()),
                 profile,
-                read(values, "client-key", Function.identity(), d.clientKey()),
-                read(values, "client-secret", Function.identity(), d.clientSecret()),
-                read(values, "token-lifetime-seconds", Long::parseLong, d.tokenLifetimeSeconds()),
-                read(values, "page-latency-ms", Long::parseLong, d.pageLatencyMs()),
-                read(values, "lookup-latency-ms", Long::parseLong, d.lookupLatencyMs()),
-                read(values, "total-mode", v -> TotalMode.valueOf(v.toUpperCase(Locale.ROOT)), d.totalMode()),
-                read(values, "overlap-after-first-page", Integer::parseInt, d.overlapAfterFirstPage()),
-                read(values, "faults", FaultPlan::parse, d.faults()));
-    }
-
-    private static <T> T read(Map<String, String> values, String key, Function<String, T> parser, T fallback) {
-        String value = values.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return parser.apply(value);
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            // the secret is the only value never echoed back
-            String shown = key.equals("client-secret") ? "(hidden)" : "'" + value + "'";
-            throw new IllegalArgumentException("bad value " + shown + " for " + PREFIX + key + ": " + e.getMessage(), e);
-        }
+                values.get("client-key", Function.identity(), d.clientKey()),
+                values.get("client-secret", Function.identity(), d.clientSecret()),
+                values.get("token-lifetime-seconds", Long::parseLong, d.tokenLifetimeSeconds()),
+                values.get("page-latency-ms", Long::parseLong, d.pageLatencyMs()),
+                values.get("lookup-latency-ms", Long::parseLong, d.lookupLatencyMs()),
+                values.get("total-mode", v -> TotalMode.valueOf(v.toUpperCase(Locale.ROOT)), d.totalMode()),
+                values.get("overlap-after-first-page", Integer::parseInt, d.overlapAfterFirstPage()),
+                values.get("faults", FaultPlan::parse, d.faults()));
     }
 
     /** Like the record's, but the client secret is masked: settings end up in logs. */

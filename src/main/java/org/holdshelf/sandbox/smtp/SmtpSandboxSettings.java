@@ -2,14 +2,14 @@ package org.holdshelf.sandbox.smtp;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+
+import org.holdshelf.sandbox.settings.SandboxProperties;
 
 /**
  * Configuration of the {@link SmtpSimulator}. Build it in Java with {@link #builder()}, or from
@@ -129,52 +129,26 @@ public record SmtpSandboxSettings(
 
     /** Reads the keys under {@value #PREFIX} (see the class comment); other keys are ignored. */
     public static SmtpSandboxSettings fromProperties(Properties properties) {
-        Map<String, String> map = new HashMap<>();
-        properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
-        return fromProperties(map);
+        return fromProperties(SandboxProperties.asMap(properties));
     }
 
     /** Reads the keys under {@value #PREFIX} (see the class comment); other keys are ignored. */
     public static SmtpSandboxSettings fromProperties(Map<String, String> properties) {
-        Map<String, String> values = new HashMap<>();
-        properties.forEach((key, value) -> {
-            if (key.startsWith(PREFIX) && value != null && !value.isBlank()) {
-                values.put(key.substring(PREFIX.length()), value.strip());
-            }
-        });
-        Set<String> unknown = new TreeSet<>(values.keySet());
-        unknown.removeAll(KEYS);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown sandbox SMTP setting(s) " + unknown.stream().map(k -> PREFIX + k).toList()
-                    + "; known keys: " + KEYS.stream().sorted().toList());
-        }
+        SandboxProperties values = SandboxProperties.under(PREFIX, "sandbox SMTP", properties, KEYS, Set.of("password"));
         SmtpSandboxSettings d = defaults();
         return new SmtpSandboxSettings(
-                read(values, "port", Integer::parseInt, d.port()),
-                read(values, "mail-dir", Path::of, d.mailDir()),
-                read(values, "reject-pattern", Function.identity(), d.rejectPattern()),
-                read(values, "latency-ms", v -> Duration.ofMillis(Long.parseLong(v)), d.latency()),
-                read(values, "username", Function.identity(), d.username()),
-                read(values, "password", Function.identity(), d.password()),
-                read(values, "max-message-bytes", Long::parseLong, d.maxMessageBytes()),
-                read(values, "max-connections", Integer::parseInt, d.maxConnections()),
-                read(values, "temp-fail-messages", Integer::parseInt, d.tempFailMessages()),
-                read(values, "refuse-connections", Integer::parseInt, d.refuseConnections()),
-                read(values, "outage-start-ms", v -> Duration.ofMillis(Long.parseLong(v)), d.outageStart()),
-                read(values, "outage-ms", v -> Duration.ofMillis(Long.parseLong(v)), d.outage()));
-    }
-
-    private static <T> T read(Map<String, String> values, String key, Function<String, T> parser, T fallback) {
-        String value = values.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return parser.apply(value);
-        } catch (IllegalArgumentException e) { // InvalidPathException, NumberFormatException and PatternSyntaxException included
-            String shown = key.equals("password") ? "(hidden)" : "'" + value + "'";
-            throw new IllegalArgumentException("bad value " + shown + " for " + PREFIX + key + ": " + e.getMessage(), e);
-        }
+                values.get("port", Integer::parseInt, d.port()),
+                values.get("mail-dir", Path::of, d.mailDir()),
+                values.get("reject-pattern", Function.identity(), d.rejectPattern()),
+                values.get("latency-ms", v -> Duration.ofMillis(Long.parseLong(v)), d.latency()),
+                values.get("username", Function.identity(), d.username()),
+                values.get("password", Function.identity(), d.password()),
+                values.get("max-message-bytes", Long::parseLong, d.maxMessageBytes()),
+                values.get("max-connections", Integer::parseInt, d.maxConnections()),
+                values.get("temp-fail-messages", Integer::parseInt, d.tempFailMessages()),
+                values.get("refuse-connections", Integer::parseInt, d.refuseConnections()),
+                values.get("outage-start-ms", v -> Duration.ofMillis(Long.parseLong(v)), d.outageStart()),
+                values.get("outage-ms", v -> Duration.ofMillis(Long.parseLong(v)), d.outage()));
     }
 
     /** Like the record's, but the password is masked: settings end up in logs. */
