@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -217,16 +216,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     }
 
     private static Properties consumerProperties(Properties connection, String clientName) {
-        Properties props = new Properties();
-        props.putAll(connection);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientName + "-reader");
-        return props;
+        return KafkaClients.reader(connection, clientName + "-reader", "earliest");
     }
 
     private static Properties producerProperties(Properties connection, String clientName) {

@@ -6,6 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Connection settings for the plain Kafka clients the pipeline uses beside camel-kafka (topic
@@ -28,6 +29,26 @@ public final class KafkaClients {
             }
         }
         return connection;
+    }
+
+    /**
+     * Settings of a consumer that reads by assigned partitions and offsets, outside any consumer
+     * group and never committing: {@code connection} plus the given offset reset ("earliest", or
+     * "none" to fail on offsets that are gone). A fetch parked at the end of a partition waits at
+     * most 10 ms: these readers only read records that already exist, and the default 500 ms would
+     * be added to every seek.
+     */
+    public static Properties reader(Properties connection, String clientId, String offsetReset) {
+        Properties props = new Properties();
+        props.putAll(connection);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return props;
     }
 
     /** The component's consumer settings (deserializers, security...) with the bootstrap servers. */

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.Supplier;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
@@ -74,17 +73,8 @@ public final class KafkaRangeReader implements PartitionReplay, AutoCloseable {
 
     private KafkaConsumer<String, byte[]> consumer() {
         if (consumer == null) {
-            Properties props = new Properties();
-            props.putAll(connection.get());
-            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-            // it only reads records that already exist: a fetch parked at the end of the log would
-            // delay the next seek by fetch.max.wait.ms (500 ms by default) for every location
-            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "holdshelf-pull-list-replay");
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(KafkaClients.reader(connection.get(), "holdshelf-pull-list-replay", "none"),
+                    new StringDeserializer(), new ByteArrayDeserializer());
         }
         return consumer;
     }

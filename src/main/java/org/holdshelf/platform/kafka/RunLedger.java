@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -112,14 +111,8 @@ public final class RunLedger implements AutoCloseable {
 
     private KafkaConsumer<String, byte[]> consumer() {
         if (consumer == null) {
-            Properties props = new Properties();
-            props.putAll(connection.get());
-            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "holdshelf-run-ledger");
-            KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(connection.get(), "holdshelf-run-ledger",
+                    "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
             try {
                 List<PartitionInfo> info = c.partitionsFor(topic, timeout);
                 if (info == null || info.isEmpty()) {
