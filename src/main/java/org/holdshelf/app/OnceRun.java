@@ -67,7 +67,7 @@ final class OnceRun {
             out.print(Summary.completed(outcome, followUps, app.config()));
             app.sandbox().flatMap(simulators -> simulators.smtp()).ifPresent(smtp -> out.printf(Locale.ROOT,
                     "  Sandbox mail   : %,d messages received%s%n", smtp.count(),
-                    app.config().find("holdshelf.sandbox.smtp.mail-dir").map(d -> ", copies in " + d + "/").orElse("")));
+                    smtp.settings().mailDir() == null ? "" : ", copies in " + smtp.settings().mailDir() + "/"));
             int code = followUps.values().stream().allMatch(Optional::isPresent)
                     ? HoldshelfApplication.EXIT_OK : HoldshelfApplication.EXIT_RUN_FAILED;
             return new Result(code, startUp, work, System.nanoTime());

@@ -239,14 +239,12 @@ final class MailSender implements AutoCloseable {
             message.setSubject(mail.subject(), "UTF-8");
             message.setSentDate(Date.from(clock.instant()));
             message.setHeader("Auto-Submitted", "auto-generated");
-            // the transfer encoding named up front: otherwise Jakarta Mail encodes each part once
-            // more only to choose one
             MimeBodyPart text = new MimeBodyPart();
             text.setText(mail.text(), "UTF-8", "plain");
-            text.setHeader("Content-Transfer-Encoding", "quoted-printable");
+            text.setHeader("Content-Transfer-Encoding", transferEncoding(mail.text()));
             MimeBodyPart html = new MimeBodyPart();
             html.setText(mail.html(), "UTF-8", "html");
-            html.setHeader("Content-Transfer-Encoding", "quoted-printable");
+            html.setHeader("Content-Transfer-Encoding", transferEncoding(mail.html()));
             MimeMultipart alternative = new MimeMultipart("alternative");
             alternative.addBodyPart(text);
             alternative.addBodyPart(html);
@@ -256,6 +254,27 @@ final class MailSender implements AutoCloseable {
         } catch (MessagingException e) {
             throw new IllegalArgumentException("Cannot build the notice email " + mail.messageId() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code 7bit} for a body of ASCII lines that SMTP carries as they are (RFC 5322: at most 998
+     * octets a line), else {@code quoted-printable}. Named up front, because Jakarta Mail would
+     * otherwise encode each part once more only to choose, and a body sent as it is costs no
+     * encoding at all.
+     */
+    static String transferEncoding(String body) {
+        int lineLength = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c >= 128 || c == 0 || (c == '\r' && (i + 1 == body.length() || body.charAt(i + 1) != '\n'))) {
+                return "quoted-printable";
+            }
+            lineLength = c == '\n' ? 0 : lineLength + 1;
+            if (lineLength > 998) {
+                return "quoted-printable";
+            }
+        }
+        return "7bit";
     }
 
     private static int returnCode(SendFailedException e) {

@@ -1,5 +1,6 @@
 package org.holdshelf.sandbox;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,12 +46,20 @@ public final class Sandbox implements AutoCloseable {
         this.noticeFromBlank = noticeFromBlank;
     }
 
+    /** A relative {@code mail-dir} is inside the reports directory, with the run folders. */
+    private static SmtpSandboxSettings inReportsDir(SmtpSandboxSettings smtp, Map<String, String> settings) {
+        if (smtp.mailDir() == null || smtp.mailDir().isAbsolute()) {
+            return smtp;
+        }
+        return smtp.toBuilder().mailDir(Path.of(value(settings, "holdshelf.reports.dir", "reports")).resolve(smtp.mailDir())).build();
+    }
+
     /** Starts the simulators configured by the {@code holdshelf.sandbox.*} entries of {@code settings}. */
     public static Sandbox start(Map<String, String> settings) {
         SierraSandboxSettings sierraSettings = SierraSandboxSettings.fromProperties(withPrefix(settings, SierraSandboxSettings.PREFIX));
         // read before anything starts, so a bad SMTP setting leaves nothing running
         boolean smtpEnabled = Boolean.parseBoolean(value(settings, SmtpSandboxSettings.ENABLED, "true"));
-        SmtpSandboxSettings smtpSettings = smtpEnabled ? SmtpSandboxSettings.fromProperties(settings) : null;
+        SmtpSandboxSettings smtpSettings = smtpEnabled ? inReportsDir(SmtpSandboxSettings.fromProperties(settings), settings) : null;
         HoldsDataSet data = sierraSettings.newDataSet();
         SierraSimulator sierra = new SierraSimulator(sierraSettings, data);
         AlmaSimulator alma = null;

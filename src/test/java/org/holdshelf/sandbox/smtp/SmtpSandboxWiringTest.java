@@ -1,12 +1,14 @@
 package org.holdshelf.sandbox.smtp;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.holdshelf.sandbox.Sandbox;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,6 +66,18 @@ class SmtpSandboxWiringTest {
             try (SmtpTestClient client = SmtpTestClient.connect(smtp)) {
                 assertThat(client.command("EHLO client.test").lines()).contains("AUTH PLAIN LOGIN");
             }
+        }
+    }
+
+    @Test
+    void aRelativeMailDirIsInsideTheReportsDirectory(@TempDir Path reports, @TempDir Path elsewhere) {
+        try (Sandbox sandbox = Sandbox.start(settings("holdshelf.reports.dir", reports.toString(),
+                "holdshelf.sandbox.smtp.mail-dir", "sandbox-mail"))) {
+            assertThat(sandbox.smtp().orElseThrow().settings().mailDir()).isEqualTo(reports.resolve("sandbox-mail"));
+        }
+        try (Sandbox sandbox = Sandbox.start(settings("holdshelf.reports.dir", reports.toString(),
+                "holdshelf.sandbox.smtp.mail-dir", elsewhere.toString()))) {
+            assertThat(sandbox.smtp().orElseThrow().settings().mailDir()).isEqualTo(elsewhere);
         }
     }
 
