@@ -3,7 +3,9 @@ package org.holdshelf.notices;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,10 +57,14 @@ import org.slf4j.LoggerFactory;
  * the next. After a crash the end marker is delivered again and the location decided again:
  * announced holds are skipped, so nothing is sent twice; holds still {@code SENDING} are sent again,
  * with the same {@code Message-ID}, because the server may or may not have accepted them before the
- * crash. That window (between the server's acceptance and the {@code ANNOUNCED} record, a few
- * milliseconds per batch) is the only way a patron can get the same notice twice, and then it is
- * the same message, which mail systems recognise by its {@code Message-ID}. Nothing is lost: a
- * notice is {@code ANNOUNCED} only after it was accepted and audited.
+ * crash. That window (between the server's acceptance and the {@code ANNOUNCED} record, for at
+ * most the two batches on their way at any time) is the only way a patron can get the same notice
+ * twice, and then it is the same message, which mail systems recognise by its {@code Message-ID}.
+ * Nothing is lost: a notice is {@code ANNOUNCED} only after it was accepted and audited.
+ *
+ * <p>Batches overlap: while one batch is on the wire, the next one's contacts are read, its notices
+ * rendered and recorded {@code SENDING}, and its emails queued behind it, so the connections never
+ * wait for the bookkeeping.
  *
  * <p>A hold's state is removed when the hold is no longer among its location's ready holds, so a
  * hold that leaves the shelf and comes back is announced again, and the state stays as small as
@@ -137,30 +143,32 @@ public final class NoticesService {
             forgetHoldsThatLeftTheShelf(announced, location, ready);
         }
 
-        // Patrons in chunks of send-batch: while one chunk's emails are on the wire, the next chunk's
-        // contacts are read, its notices decided and rendered
+        // Patrons in chunks of send-batch. While one chunk's emails are on the wire, the next chunk's
+        // contacts are read, its notices decided, rendered and recorded SENDING, and queued behind
+        // it; then the first is recorded. At most two chunks are on their way at any time.
         Map<String, Integer> counts = new TreeMap<>();
         List<String> patrons = new ArrayList<>(toAnnounce.keySet());
-        InFlight inFlight = InFlight.NONE;
+        Deque<InFlight> onTheirWay = new ArrayDeque<>();
         try {
             for (int from = 0; from < patrons.size(); from += settings.sendBatch()) {
                 List<String> chunk = patrons.subList(from, Math.min(patrons.size(), from + settings.sendBatch()));
-                List<Pending> toSend = prepare(runId, marker, chunk, toAnnounce, interrupted, counts);
-                InFlight previous = inFlight;
-                inFlight = InFlight.NONE;
-                finish(runId, location, previous, counts);
-                inFlight = start(location, toSend);
+                onTheirWay.add(start(location, prepare(runId, marker, chunk, toAnnounce, interrupted, counts)));
+                while (onTheirWay.size() > 1) {
+                    finish(runId, location, onTheirWay.poll(), counts);
+                }
             }
-            InFlight last = inFlight;
-            inFlight = InFlight.NONE;
-            finish(runId, location, last, counts);
+            while (!onTheirWay.isEmpty()) {
+                finish(runId, location, onTheirWay.poll(), counts);
+            }
         } catch (RuntimeException e) {
-            try {
-                // a chunk failed while the one before was on the wire: record what was sent before
-                // the marker is tried again, so it is not sent twice
-                finish(runId, location, inFlight, counts);
-            } catch (RuntimeException alsoFailed) {
-                e.addSuppressed(alsoFailed);
+            // a chunk failed while others were on the wire: record what they sent before the
+            // marker is tried again, so none of it is sent twice
+            while (!onTheirWay.isEmpty()) {
+                try {
+                    finish(runId, location, onTheirWay.poll(), counts);
+                } catch (RuntimeException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
             }
             throw e;
         }
@@ -347,7 +355,6 @@ public final class NoticesService {
 
     /** Notices on their way: the batch and the server's answers to come. */
     private record InFlight(List<Pending> batch, MailSender.Batch sending) {
-        static final InFlight NONE = new InFlight(List.of(), null);
     }
 
     /** Records the batch SENDING (durably) and starts sending it. */
