@@ -152,7 +152,7 @@ public final class NoticesService {
         try {
             for (int from = 0; from < patrons.size(); from += settings.sendBatch()) {
                 List<String> chunk = patrons.subList(from, Math.min(patrons.size(), from + settings.sendBatch()));
-                onTheirWay.add(start(location, prepare(runId, marker, chunk, toAnnounce, interrupted, counts)));
+                onTheirWay.add(start(location, prepare(runId, marker, chunk, toAnnounce, interrupted)));
                 while (onTheirWay.size() > 1) {
                     finish(runId, location, onTheirWay.poll(), counts);
                 }
@@ -242,18 +242,18 @@ public final class NoticesService {
     }
 
     /**
-     * One chunk of the location's patrons: their contacts read, their notices decided and rendered,
-     * the ones that cannot be sent settled; returns the ones to send.
+     * One chunk of the location's patrons, decided: their contacts read, their notices decided and
+     * rendered. Nothing is recorded yet.
      */
-    private List<Pending> prepare(String runId, LocationEnd marker, List<String> chunk, Map<String, List<HoldEvent>> toAnnounce,
-                                  Set<String> interrupted, Map<String, Integer> counts) {
+    private Chunk prepare(String runId, LocationEnd marker, List<String> patrons, Map<String, List<HoldEvent>> toAnnounce,
+                          Set<String> interrupted) {
         Map<String, List<HoldEvent>> holds = new LinkedHashMap<>();
-        chunk.forEach(patronId -> holds.put(patronId, toAnnounce.get(patronId)));
+        patrons.forEach(patronId -> holds.put(patronId, toAnnounce.get(patronId)));
         Map<String, SierraPatron> contacts = new HashMap<>();
-        List<NoticeEvent> unknown = new ArrayList<>();
-        lookUpContacts(runId, marker, holds, contacts, unknown);
+        List<NoticeEvent> lookupFailed = new ArrayList<>();
+        lookUpContacts(runId, marker, holds, contacts, lookupFailed);
         Set<String> failedLookups = new HashSet<>();
-        unknown.forEach(n -> failedLookups.add(n.patronId()));
+        lookupFailed.forEach(n -> failedLookups.add(n.patronId()));
         List<NoticeEvent> notSent = new ArrayList<>();
         List<Pending> toSend = new ArrayList<>();
         for (Map.Entry<String, List<HoldEvent>> patron : holds.entrySet()) {
@@ -262,9 +262,7 @@ public final class NoticesService {
                         interrupted.contains(patron.getKey()), notSent, toSend);
             }
         }
-        settle(runId, marker.pickupLocationCode(), notSent, holds, counts);
-        report(runId, marker.pickupLocationCode(), unknown, counts); // not settled: the next harvest looks these patrons up again
-        return toSend;
+        return new Chunk(toSend, notSent, lookupFailed, holds);
     }
 
     private void decide(String runId, LocationEnd marker, String patronId, List<HoldEvent> holds, Optional<SierraPatron> patron,
@@ -323,92 +321,72 @@ public final class NoticesService {
         }
     }
 
-    /** Outcomes that record nothing about the holds: audited and in the report only. */
-    private void report(String runId, String location, List<NoticeEvent> events, Map<String, Integer> counts) {
-        if (events.isEmpty()) {
-            return;
-        }
-        audit.publish(events.stream().map(NoticesService::record).toList());
-        outcomes.append(runId, location, events);
-        events.forEach(n -> count(counts, n));
+    /**
+     * A chunk of patrons, decided: the notices to send; those that cannot be sent (no contact, a
+     * "none" preference), settled when the chunk is recorded; and those whose contacts could not be
+     * read, audited but not settled, so the next harvest looks them up again.
+     */
+    private record Chunk(List<Pending> toSend, List<NoticeEvent> notSent, List<NoticeEvent> lookupFailed,
+                         Map<String, List<HoldEvent>> holds) {
     }
 
-    /** Notices that cannot be sent (no contact, suppressed): audited once; their holds are not decided again. */
-    private void settle(String runId, String location, List<NoticeEvent> notSent, Map<String, List<HoldEvent>> holds,
-                        Map<String, Integer> counts) {
-        if (notSent.isEmpty()) {
-            return;
-        }
-        audit.publish(notSent.stream().map(NoticesService::record).toList());
-        outcomes.append(runId, location, notSent);
-        notSent.forEach(n -> count(counts, n));
-        if (!settings.dryRun()) {
-            Map<String, Announcement> settled = new LinkedHashMap<>();
-            for (NoticeEvent n : notSent) {
-                for (HoldEvent h : holds.get(n.patronId())) {
-                    settled.put(h.holdId(), new Announcement(h.patronId(), location, h.pickupByDate(), Status.SETTLED, n.noticeId()));
-                }
-            }
-            state.get().putAll(settled);
-        }
+    /** A chunk on its way: the server's answers to come (none in a dry run or with nothing to send). */
+    private record InFlight(Chunk chunk, MailSender.Batch sending) {
     }
 
-    /** Notices on their way: the batch and the server's answers to come. */
-    private record InFlight(List<Pending> batch, MailSender.Batch sending) {
-    }
-
-    /** Records the batch SENDING (durably) and starts sending it. */
-    private InFlight start(String location, List<Pending> batch) {
-        if (batch.isEmpty() || settings.dryRun()) {
-            return new InFlight(batch, null);
+    /** Records the chunk's notices to send SENDING (durably) and starts sending them. */
+    private InFlight start(String location, Chunk chunk) {
+        if (chunk.toSend().isEmpty() || settings.dryRun()) {
+            return new InFlight(chunk, null);
         }
-        state.get().putAll(holdStates(batch, location, Status.SENDING));
-        return new InFlight(batch, mail.get().start(batch.stream().map(Pending::mail).toList()));
+        state.get().putAll(holdStates(chunk.toSend(), location, Status.SENDING));
+        return new InFlight(chunk, mail.get().start(chunk.toSend().stream().map(Pending::mail).toList()));
     }
 
     /**
-     * Waits for the batch's answers; then the audit and the outcome log, then ANNOUNCED; each
-     * durable before the next. Messages the server accepted are recorded even when others of the
-     * batch could not be sent for now; those stay SENDING and the failure is thrown after.
+     * Waits for the chunk's answers; then every outcome of the chunk goes to the audit topic and the
+     * outcome log, then the holds are recorded ANNOUNCED or SETTLED; each durable before the next.
+     * Messages the server accepted are recorded even when others of the chunk could not be sent for
+     * now; those stay SENDING and the failure is thrown after.
      */
     private void finish(String runId, String location, InFlight inFlight, Map<String, Integer> counts) {
-        if (inFlight.batch().isEmpty()) {
-            return;
+        Chunk chunk = inFlight.chunk();
+        List<NoticeEvent> outcomes = new ArrayList<>(chunk.lookupFailed());
+        outcomes.addAll(chunk.notSent());
+        Map<String, Announcement> states = new LinkedHashMap<>();
+        for (NoticeEvent n : chunk.notSent()) {
+            for (HoldEvent h : chunk.holds().get(n.patronId())) {
+                states.put(h.holdId(), new Announcement(h.patronId(), location, h.pickupByDate(), Status.SETTLED, n.noticeId()));
+            }
         }
-        List<Pending> batch = new ArrayList<>();
-        List<NoticeEvent> results = new ArrayList<>();
         RuntimeException failure = null;
         if (inFlight.sending() == null) {
-            for (Pending p : inFlight.batch()) {
-                batch.add(p);
-                results.add(outcome(p.decided(), NoticeOutcomes.DRY_RUN, join(p.decided().reason(), "not sent: dry run"), null));
+            for (Pending p : chunk.toSend()) {
+                outcomes.add(outcome(p.decided(), NoticeOutcomes.DRY_RUN, join(p.decided().reason(), "not sent: dry run"), null));
             }
         } else {
             MailSender.Answers answers = inFlight.sending().await();
             failure = answers.failure();
-            for (int i = 0; i < inFlight.batch().size(); i++) {
+            for (int i = 0; i < chunk.toSend().size(); i++) {
                 MailSender.Result answer = answers.results().get(i);
-                Pending p = inFlight.batch().get(i);
-                if (answer != null) {
-                    batch.add(p);
-                    results.add(answer.accepted()
-                            ? outcome(p.decided(), NoticeOutcomes.SENT, p.decided().reason(), answer.serverReply())
-                            : outcome(p.decided(), NoticeOutcomes.FAILED, "the server refused it", answer.serverReply()));
+                Pending p = chunk.toSend().get(i);
+                if (answer == null) {
+                    continue; // not sent for now: stays SENDING
                 }
+                NoticeEvent result = answer.accepted()
+                        ? outcome(p.decided(), NoticeOutcomes.SENT, p.decided().reason(), answer.serverReply())
+                        : outcome(p.decided(), NoticeOutcomes.FAILED, "the server refused it", answer.serverReply());
+                outcomes.add(result);
+                states.putAll(holdStates(List.of(p), location, answer.accepted() ? Status.ANNOUNCED : Status.SETTLED));
             }
         }
-        if (!results.isEmpty()) {
-            audit.publish(results.stream().map(NoticesService::record).toList());
-            outcomes.append(runId, location, results);
-            results.forEach(n -> count(counts, n));
+        if (!outcomes.isEmpty()) {
+            audit.publish(outcomes.stream().map(NoticesService::record).toList());
+            this.outcomes.append(runId, location, outcomes);
+            outcomes.forEach(n -> count(counts, n));
         }
-        if (inFlight.sending() != null && !results.isEmpty()) {
-            Map<String, Announcement> done = new LinkedHashMap<>();
-            for (int i = 0; i < batch.size(); i++) {
-                Status status = NoticeOutcomes.SENT.equals(results.get(i).outcome()) ? Status.ANNOUNCED : Status.SETTLED;
-                done.putAll(holdStates(List.of(batch.get(i)), location, status));
-            }
-            state.get().putAll(done);
+        if (!settings.dryRun() && !states.isEmpty()) {
+            state.get().putAll(states);
         }
         if (failure != null) {
             throw failure;
