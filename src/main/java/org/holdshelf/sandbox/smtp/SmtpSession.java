@@ -133,7 +133,7 @@ final class SmtpSession implements Runnable {
                 }
                 default -> {
                     if (NOT_IMPLEMENTED.contains(verb)) {
-                        reply(502, "5.5.1 Error: command not implemented");
+                        reply(502, "5.5.1 Error: command not offered by this server"); // RFC 5321 502
                     } else {
                         reply(500, "5.5.2 Error: command not recognized");
                     }
