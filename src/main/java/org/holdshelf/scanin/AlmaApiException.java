@@ -2,21 +2,17 @@ package org.holdshelf.scanin;
 
 import java.time.Duration;
 
-import org.holdshelf.platform.http.RetryableFailure;
+import org.holdshelf.platform.http.ApiException;
 
 /**
  * An Alma call failed. {@link #error()} is Alma's error envelope when the answer had one;
  * {@link #isTransient()} tells a failure of the service (timeouts, 5xx, connection failures, 429
  * retries used up), which says nothing about the item, from Alma's definitive refusal (4xx).
  */
-public class AlmaApiException extends RuntimeException implements RetryableFailure {
+public class AlmaApiException extends ApiException {
 
-    private final int httpStatus;
     private final AlmaError error;
     private final boolean transientFailure;
-    /** False once the retries of this call are used up: a caller's own retries must not repeat them. */
-    private final boolean retryable;
-    private final Duration retryAfter;
 
     public AlmaApiException(String message, int httpStatus, AlmaError error, boolean transientFailure) {
         this(message, httpStatus, error, transientFailure, null);
@@ -28,34 +24,18 @@ public class AlmaApiException extends RuntimeException implements RetryableFailu
 
     AlmaApiException(String message, int httpStatus, AlmaError error, boolean transientFailure, boolean retryable,
                      Duration retryAfter, Throwable cause) {
-        super(message, cause);
-        this.httpStatus = httpStatus;
+        // retryable turns false once the retries of this call are used up: a caller's own retries
+        // must not repeat them
+        super(message, cause, httpStatus, retryable, retryAfter);
         this.error = error;
         this.transientFailure = transientFailure;
-        this.retryable = retryable;
-        this.retryAfter = retryAfter;
-    }
-
-    @Override
-    public boolean retryable() {
-        return retryable;
-    }
-
-    @Override
-    public Duration retryAfter() {
-        return retryAfter;
     }
 
     /** The same failure once its retries are used up: still transient, no longer retryable. */
     @Override
     public AlmaApiException afterAttempts(int attempts) {
-        return new AlmaApiException(getMessage() + " (after " + attempts + " attempts)", httpStatus, error, transientFailure,
+        return new AlmaApiException(getMessage() + " (after " + attempts + " attempts)", httpStatus(), error, transientFailure,
                 false, null, getCause());
-    }
-
-    /** The HTTP status, or 0 when no answer came (timeout, connection failure). */
-    public int httpStatus() {
-        return httpStatus;
     }
 
     /** Alma's error, or null when the answer had no error envelope (an HTML page, no answer). */
@@ -75,6 +55,6 @@ public class AlmaApiException extends RuntimeException implements RetryableFailu
         if (error != null) {
             return error.errorCode();
         }
-        return httpStatus > 0 ? "HTTP_" + httpStatus : "NO_RESPONSE";
+        return httpStatus() > 0 ? "HTTP_" + httpStatus() : "NO_RESPONSE";
     }
 }
