@@ -78,10 +78,10 @@ public final class NoticesCapability implements Capability {
         RecordPublisher audit = w.closeOnStop(new RecordPublisher(w.kafkaConnection(), w.topic(Topic.NOTICES),
                 "holdshelf-notices-audit", Duration.ofSeconds(60)));
         w.closeOnStop(this::closeLazily);
-        service = new NoticesService(settings, new SierraClient(sierraSettings, w.zone()), templates, this::mail, this::state,
+        service = w.closeOnStop(new NoticesService(settings, new SierraClient(sierraSettings, w.zone()), templates, this::mail, this::state,
                 audit, new OutcomeLog<>(w.runDirectory(), NoticesReport.REPORT, NoticeEvent.class, NoticeEvent::noticeId),
                 new NoticesReport(w.runDirectory()), replay, from.getAddress().substring(from.getAddress().indexOf('@') + 1),
-                sierraSettings.lookupBatchSize(), w.clock(), w.meters());
+                sierraSettings.lookupBatchSize(), w.clock(), w.meters()));
         w.bind("notices", service);
     }
 

@@ -16,6 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -36,6 +40,7 @@ import org.holdshelf.platform.kafka.OutboundRecord;
 import org.holdshelf.platform.kafka.PartitionReplay;
 import org.holdshelf.platform.kafka.RecordPublisher;
 import org.holdshelf.platform.privacy.Mask;
+import org.holdshelf.platform.runtime.DaemonThreads;
 import org.holdshelf.sierra.SierraApiException;
 import org.holdshelf.sierra.SierraClient;
 import org.holdshelf.sierra.SierraPatron;
@@ -70,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * hold that leaves the shelf and comes back is announced again, and the state stays as small as
  * the shelf.
  */
-public final class NoticesService {
+public final class NoticesService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NoticesService.class);
 
@@ -88,6 +93,8 @@ public final class NoticesService {
     private final int lookupBatchSize;
     private final Clock clock;
     private final MeterRegistry meters;
+    /** Prepares the next chunk of a location's notices while the consumer thread records the one before. */
+    private final ExecutorService preparing = Executors.newSingleThreadExecutor(DaemonThreads.named("notices-prepare"));
 
     NoticesService(NoticesSettings settings, SierraClient sierra, NoticeTemplates templates, Supplier<MailSender> mail,
                    Supplier<CompactedTopicStore<Announcement>> state, RecordPublisher audit, OutcomeLog<NoticeEvent> outcomes,
@@ -144,15 +151,26 @@ public final class NoticesService {
         }
 
         // Patrons in chunks of send-batch. While one chunk's emails are on the wire, the next chunk's
-        // contacts are read, its notices decided, rendered and recorded SENDING, and queued behind
-        // it; then the first is recorded. At most two chunks are on their way at any time.
+        // contacts are read and its notices decided and rendered (on the preparing thread, while this
+        // one records the chunk before), then it is recorded SENDING and queued behind it. At most
+        // two chunks are on their way at any time.
         Map<String, Integer> counts = new TreeMap<>();
+        List<List<String>> chunks = new ArrayList<>();
         List<String> patrons = new ArrayList<>(toAnnounce.keySet());
+        for (int from = 0; from < patrons.size(); from += settings.sendBatch()) {
+            chunks.add(patrons.subList(from, Math.min(patrons.size(), from + settings.sendBatch())));
+        }
         Deque<InFlight> onTheirWay = new ArrayDeque<>();
+        Future<Chunk> next = null;
         try {
-            for (int from = 0; from < patrons.size(); from += settings.sendBatch()) {
-                List<String> chunk = patrons.subList(from, Math.min(patrons.size(), from + settings.sendBatch()));
-                onTheirWay.add(start(location, prepare(runId, marker, chunk, toAnnounce, interrupted)));
+            for (int i = 0; i < chunks.size(); i++) {
+                Chunk chunk = i == 0 ? prepare(runId, marker, chunks.get(0), toAnnounce, interrupted) : result(next);
+                next = null;
+                if (i + 1 < chunks.size()) {
+                    List<String> following = chunks.get(i + 1);
+                    next = preparing.submit(() -> prepare(runId, marker, following, toAnnounce, interrupted));
+                }
+                onTheirWay.add(start(location, chunk));
                 while (onTheirWay.size() > 1) {
                     finish(runId, location, onTheirWay.poll(), counts);
                 }
@@ -161,6 +179,9 @@ public final class NoticesService {
                 finish(runId, location, onTheirWay.poll(), counts);
             }
         } catch (RuntimeException e) {
+            if (next != null) {
+                next.cancel(true); // decided, nothing recorded: decided again when the marker is
+            }
             // a chunk failed while others were on the wire: record what they sent before the
             // marker is tried again, so none of it is sent twice
             while (!onTheirWay.isEmpty()) {
@@ -239,6 +260,18 @@ public final class NoticesService {
                     readyOfRun[0], marker.readyCount()));
         }
         return ready;
+    }
+
+    /** The prepared chunk, or what failed preparing it. */
+    private static Chunk result(Future<Chunk> prepared) {
+        try {
+            return prepared.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing notices", e);
+        }
     }
 
     /**
@@ -455,5 +488,10 @@ public final class NoticesService {
 
     boolean reportComplete(String runId) {
         return report.complete(runId);
+    }
+
+    @Override
+    public void close() {
+        preparing.shutdownNow();
     }
 }

@@ -1,5 +1,6 @@
 package org.holdshelf.platform.files;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -50,16 +51,17 @@ public final class OutcomeLog<T> {
         if (outcomes.isEmpty()) {
             return;
         }
-        StringBuilder text = new StringBuilder();
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
         for (T o : outcomes) {
-            text.append(new String(Json.toBytes(o), StandardCharsets.UTF_8)).append('\n');
+            lines.writeBytes(Json.toBytes(o)); // JSON has no raw line breaks: one line an outcome
+            lines.write('\n');
         }
         Path file = file(runId, part);
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap(lines.toByteArray());
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }

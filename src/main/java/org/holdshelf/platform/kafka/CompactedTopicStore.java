@@ -1,7 +1,6 @@
 package org.holdshelf.platform.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -176,9 +175,12 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         return entries.size();
     }
 
-    /** Every entry known now (a snapshot; values are not copied). */
+    /**
+     * Every entry known now. Entries written or removed meanwhile may or may not be seen (the
+     * iteration is weakly consistent, and never fails); the action may write to the store.
+     */
     public void forEach(BiConsumer<String, V> action) {
-        new HashMap<>(entries).forEach((key, entry) -> action.accept(key, entry.value()));
+        entries.forEach((key, entry) -> action.accept(key, entry.value()));
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> end) {
