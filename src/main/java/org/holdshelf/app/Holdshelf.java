@@ -24,6 +24,7 @@ import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.harvest.HarvestCapability;
 import org.holdshelf.notices.NoticesCapability;
+import org.holdshelf.ops.OpsCapability;
 import org.holdshelf.platform.config.Durations;
 import org.holdshelf.platform.config.HoldshelfConfig;
 import org.holdshelf.platform.kafka.EmbeddedKafkaBroker;
@@ -58,7 +59,8 @@ public final class Holdshelf implements AutoCloseable {
             HarvestCapability::new,
             PullListsCapability::new,
             ScanInCapability::new,
-            NoticesCapability::new);
+            NoticesCapability::new,
+            OpsCapability::new);
 
     /** Platform routes every pipeline loads: the one error policy and the dead-letter route. */
     private static final List<String> PLATFORM_ROUTES = List.of("error-handling.camel.yaml");

@@ -39,7 +39,8 @@ class LauncherIT {
                 "holdshelf.reports.dir", dir.resolve("reports").toString(),
                 "holdshelf.sandbox.sierra.holds", "3000",
                 "holdshelf.alma.calls-per-second", "200",
-                "holdshelf.sandbox.alma.calls-per-second", "200"));
+                "holdshelf.sandbox.alma.calls-per-second", "200",
+                "holdshelf.ops.port", "0"));
         all.putAll(settings);
         Files.writeString(file, all.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().replace("\\", "\\\\"))
                 .collect(Collectors.joining("\n")));

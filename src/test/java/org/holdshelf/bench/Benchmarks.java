@@ -111,6 +111,7 @@ public final class Benchmarks {
         s.put("holdshelf.sierra.client-secret", sierra.settings().clientSecret());
         s.put("holdshelf.harvest.scheduled", "false");
         s.put("holdshelf.reports.enabled", String.valueOf(reports));
+        s.put("holdshelf.ops.port", "0");
         s.put("holdshelf.reports.dir", work.resolve("reports").toString());
         for (Topic topic : Topic.values()) {
             s.put(topic.setting(), "bench" + runs + "." + topic.setting().substring("holdshelf.topic.".length()));

@@ -162,6 +162,13 @@ public final class Wiring {
         }
     }
 
+    /** Every registered health check by name, to be read when asked. */
+    public Map<String, Supplier<Health>> healthChecks() {
+        synchronized (health) {
+            return new LinkedHashMap<>(health);
+        }
+    }
+
     /** Every registered health check, read now. */
     public List<Health> healthNow() {
         List<Supplier<Health>> checks;
