@@ -39,6 +39,8 @@ final class KafkaStatus implements AutoCloseable {
     private final Duration probeEvery;
     private final MeterRegistry meters;
     private final Map<String, Double> lag = new ConcurrentHashMap<>();
+    /** Guards the probe; the lag is measured without it, so a slow measurement never holds up a health check. */
+    private final Object probing = new Object();
     private Admin admin;
     private Health lastProbe;
     private long lastProbeNanos;
@@ -51,7 +53,13 @@ final class KafkaStatus implements AutoCloseable {
     }
 
     /** UP when the cluster answered a metadata request within the timeout, naming its brokers. */
-    synchronized Health health() {
+    Health health() {
+        synchronized (probing) {
+            return probe();
+        }
+    }
+
+    private Health probe() {
         if (lastProbe != null && System.nanoTime() - lastProbeNanos < probeEvery.toNanos()) {
             return lastProbe;
         }
@@ -78,7 +86,10 @@ final class KafkaStatus implements AutoCloseable {
      * Measures each group's lag on its topic (end offsets less committed offsets, over the partitions
      * it has committed on) and updates the gauges. Throws if Kafka cannot be asked.
      */
-    synchronized void measureLag(List<ConsumerGroup> groups, Map<ConsumerGroup, String> topicNames) throws Exception {
+    void measureLag(List<ConsumerGroup> groups, Map<ConsumerGroup, String> topicNames) throws Exception {
+        if (!health().up()) {
+            return; // Kafka does not answer: the lag is measured again at the next refresh
+        }
         for (ConsumerGroup group : groups) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin().listConsumerGroupOffsets(group.groupId())
                     .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -118,7 +129,7 @@ final class KafkaStatus implements AutoCloseable {
         return out;
     }
 
-    private Admin admin() {
+    private synchronized Admin admin() {
         if (admin == null) {
             Properties props = new Properties();
             props.putAll(connection.get());

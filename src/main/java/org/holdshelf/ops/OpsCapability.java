@@ -10,6 +10,7 @@ import java.util.Set;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.holdshelf.platform.config.ConfigurationException;
@@ -49,6 +50,7 @@ public final class OpsCapability implements Capability {
     private OpsViews views;
     private KafkaStatus kafka;
     private volatile int port = -1;
+    private OpsGate gate;
 
     public OpsCapability(HoldshelfConfig config) {
         this.config = config;
@@ -124,7 +126,7 @@ public final class OpsCapability implements Capability {
         // every platform-http route gets the gate in front of its own handler, before Camel sees the request
         Counter refused = Counter.builder("holdshelf.ops.requests.refused")
                 .description("Requests to the operators' endpoint refused for want of the token").register(w.meters());
-        OpsGate gate = new OpsGate(access, () -> api.signInPage(null), refused);
+        gate = new OpsGate(access, () -> api.signInPage(null), refused);
         VertxPlatformHttpEngine engine = new VertxPlatformHttpEngine() {
             @Override
             protected void doInit() throws Exception {
@@ -156,6 +158,10 @@ public final class OpsCapability implements Capability {
         registry.register(new OpsHealth.Check(HarvestFreshness.NAME, () -> freshness.check(views.lastCompletedAt(),
                 w.clock().instant())));
 
+        // and in front of the whole router too, so a path no route serves is checked the same way
+        // (a climbing path is refused with 400 instead of being normalised into another path)
+        w.camel().getRegistry().findByType(VertxPlatformHttpRouter.class)
+                .forEach(router -> router.route().order(Integer.MIN_VALUE).handler(gate));
         VertxPlatformHttpServer server = w.camel().hasService(VertxPlatformHttpServer.class);
         port = server == null ? -1 : server.getPort();
         if (port <= 0) {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * last call, from the beginning the first time. Memory holds the open runs (a handful) and at
  * most {@code keepOutcomes} outcomes, however long the topic's history.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. Reading the views never waits for a refresh that waits for Kafka: a refresh holds
+ * only the consumer while it reads, and the views' lock for each record it applies.
  */
 public final class RunLedger implements AutoCloseable {
 
@@ -41,6 +42,8 @@ public final class RunLedger implements AutoCloseable {
     private final Duration timeout;
     private final Map<String, RunEvent> open = new LinkedHashMap<>();
     private final Deque<RunEvent> outcomes = new ArrayDeque<>();
+    /** Guards the consumer: one refresh at a time. The views are guarded by {@code this}. */
+    private final Object reading = new Object();
     private KafkaConsumer<String, byte[]> consumer;
     private List<TopicPartition> partitions;
 
@@ -57,21 +60,24 @@ public final class RunLedger implements AutoCloseable {
     }
 
     /** Reads the records written since the last refresh. */
-    public synchronized void refresh() {
-        KafkaConsumer<String, byte[]> c = consumer();
-        Map<TopicPartition, Long> end = c.endOffsets(partitions, timeout);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (partitions.stream().anyMatch(tp -> c.position(tp, timeout) < end.get(tp))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Reading " + topic + " did not reach its end within " + timeout.toSeconds() + " s");
-            }
-            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-                apply(r);
+    public void refresh() {
+        synchronized (reading) {
+            KafkaConsumer<String, byte[]> c = consumer();
+            Map<TopicPartition, Long> end = c.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(tp -> c.position(tp, timeout) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Reading " + topic + " did not reach its end within " + timeout.toSeconds()
+                            + " s");
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    apply(r);
+                }
             }
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
+    private synchronized void apply(ConsumerRecord<String, byte[]> record) {
         RunEvent event;
         try {
             event = Json.read(record.value(), RunEvent.class);
@@ -131,10 +137,12 @@ public final class RunLedger implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(2));
-            consumer = null;
+    public void close() {
+        synchronized (reading) {
+            if (consumer != null) {
+                consumer.close(Duration.ofSeconds(2));
+                consumer = null;
+            }
         }
     }
 }
