@@ -144,7 +144,7 @@ final class KafkaStatus implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (admin != null) {
-            admin.close(Duration.ofSeconds(2));
+            admin.close(Duration.ZERO); // nothing it asks matters once the pipeline stops
             admin = null;
         }
     }

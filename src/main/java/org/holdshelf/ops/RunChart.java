@@ -42,7 +42,7 @@ final class RunChart {
                 .orElse(1000));
         int plotHeight = HEIGHT - TOP - BOTTOM;
         double slot = (WIDTH - AXIS) / (double) oldestFirst.size();
-        double barWidth = Math.max(2, slot * 0.7);
+        double barWidth = Math.max(2, Math.min(40, slot * 0.7));
         svg.append("<line x1=\"").append(AXIS).append("\" y1=\"").append(HEIGHT - BOTTOM).append("\" x2=\"").append(WIDTH)
                 .append("\" y2=\"").append(HEIGHT - BOTTOM).append("\" stroke=\"#888\"/>");
         svg.append("<text x=\"").append(AXIS - 4).append("\" y=\"").append(TOP + 4).append("\" text-anchor=\"end\" font-size=\"10\">")

@@ -13,10 +13,7 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.holdshelf.events.Json;
 import org.holdshelf.events.RunEvent;
 import org.slf4j.Logger;
@@ -117,21 +114,10 @@ public final class RunLedger implements AutoCloseable {
 
     private KafkaConsumer<String, byte[]> consumer() {
         if (consumer == null) {
-            KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(connection.get(), "holdshelf-run-ledger",
-                    "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
-            try {
-                List<PartitionInfo> info = c.partitionsFor(topic, timeout);
-                if (info == null || info.isEmpty()) {
-                    throw new IllegalStateException("The runs topic " + topic + " does not exist");
-                }
-                partitions = info.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-                c.assign(partitions);
-                c.seekToBeginning(partitions);
-            } catch (RuntimeException e) {
-                c.close(Duration.ofSeconds(1));
-                throw e;
-            }
-            consumer = c;
+            consumer = KafkaClients.assignedReader(connection.get(), "holdshelf-run-ledger", topic, timeout,
+                    c -> c.seekToBeginning(c.assignment()))
+                    .orElseThrow(() -> new IllegalStateException("The runs topic " + topic + " does not exist"));
+            partitions = List.copyOf(consumer.assignment());
         }
         return consumer;
     }

@@ -12,10 +12,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows a topic from a point in time: each {@link #poll} hands over the records written since
@@ -78,40 +75,30 @@ public final class TopicFollower implements AutoCloseable {
 
     /** The consumer, positioned {@code history} back on first use; null while the topic does not exist. */
     private KafkaConsumer<String, byte[]> consumer() {
-        if (consumer != null) {
-            return consumer;
+        if (consumer == null) {
+            consumer = KafkaClients.assignedReader(connection.get(), clientId, topic, timeout, this::seekToHistory).orElse(null);
+            partitions = consumer == null ? null : List.copyOf(consumer.assignment());
         }
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(connection.get(), clientId, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        try {
-            List<PartitionInfo> info = c.partitionsFor(topic, timeout);
-            if (info == null || info.isEmpty()) {
-                c.close(Duration.ofSeconds(1));
-                return null;
-            }
-            partitions = info.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(partitions);
-            long from = clock.instant().minus(history).toEpochMilli();
-            Map<TopicPartition, Long> query = new HashMap<>();
-            partitions.forEach(tp -> query.put(tp, from));
-            Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(query, timeout);
-            Map<TopicPartition, Long> end = c.endOffsets(partitions, timeout);
-            for (TopicPartition tp : partitions) {
-                OffsetAndTimestamp at = found.get(tp);
-                c.seek(tp, at != null ? at.offset() : end.get(tp)); // nothing that recent: from the end
-            }
-        } catch (RuntimeException e) {
-            c.close(Duration.ofSeconds(1));
-            throw e;
-        }
-        consumer = c;
         return consumer;
+    }
+
+    /** Each partition at its first record of {@code history} ago, or at its end if it has none that recent. */
+    private void seekToHistory(KafkaConsumer<String, byte[]> c) {
+        long from = clock.instant().minus(history).toEpochMilli();
+        Map<TopicPartition, Long> query = new HashMap<>();
+        c.assignment().forEach(tp -> query.put(tp, from));
+        Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(query, timeout);
+        Map<TopicPartition, Long> end = c.endOffsets(c.assignment(), timeout);
+        for (TopicPartition tp : c.assignment()) {
+            OffsetAndTimestamp at = found.get(tp);
+            c.seek(tp, at != null ? at.offset() : end.get(tp));
+        }
     }
 
     @Override
     public synchronized void close() {
         if (consumer != null) {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(Duration.ZERO); // assigned, nothing to commit: no need to wait
             consumer = null;
         }
     }
