@@ -49,9 +49,11 @@ final class NoticeIndex {
             unreadable++;
             return;
         }
-        byPatron.computeIfAbsent(n.patronId(), id -> new ArrayList<>()).add(new Entry(n.at(), n.runId(), n.noticeId(),
-                n.pickupLocationName() != null ? n.pickupLocationName() : n.pickupLocationCode(), n.holdIds().size(),
-                n.channel(), n.template(), n.destination(), n.outcome(), n.reason(), n.serverReply(), n.messageId()));
+        // the few distinct values (run, location, channel, template, outcome) are shared, not kept once per record
+        byPatron.computeIfAbsent(n.patronId(), id -> new ArrayList<>()).add(new Entry(n.at(), shared(n.runId()), n.noticeId(),
+                shared(n.pickupLocationName() != null ? n.pickupLocationName() : n.pickupLocationCode()), n.holdIds().size(),
+                shared(n.channel()), shared(n.template()), n.destination(), shared(n.outcome()), n.reason(), n.serverReply(),
+                n.messageId()));
         arrival.addLast(n.patronId());
         while (arrival.size() > capacity) {
             String oldest = arrival.removeFirst();
@@ -61,6 +63,10 @@ final class NoticeIndex {
                 byPatron.remove(oldest);
             }
         }
+    }
+
+    private static String shared(String value) {
+        return value == null ? null : value.intern();
     }
 
     /** The records of these patrons, newest first. */

@@ -330,7 +330,7 @@ public final class Benchmarks {
     private double[] onceRun(int n) throws Exception {
         Path dir = work.resolve("once-" + n);
         ProcessBuilder pb = new ProcessBuilder("./holdshelf", "--sandbox", "--once").redirectErrorStream(true);
-        pb.environment().put("JAVA_OPTS", "-Xmx512m -Dholdshelf.sandbox.alma.enabled=false"
+        pb.environment().put("JAVA_OPTS", "-Xmx512m -Dholdshelf.sandbox.alma.enabled=false -Dholdshelf.ops.port=0"
                 + " -Dholdshelf.kafka.embedded.dir=" + dir.resolve("kafka") + " -Dholdshelf.reports.dir=" + dir.resolve("reports"));
         long start = System.nanoTime();
         Process process = pb.start();
