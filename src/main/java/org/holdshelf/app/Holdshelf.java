@@ -14,7 +14,8 @@ import java.util.StringJoiner;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -23,6 +24,7 @@ import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.harvest.HarvestCapability;
 import org.holdshelf.notices.NoticesCapability;
+import org.holdshelf.ops.OpsCapability;
 import org.holdshelf.platform.config.Durations;
 import org.holdshelf.platform.config.HoldshelfConfig;
 import org.holdshelf.platform.kafka.EmbeddedKafkaBroker;
@@ -57,7 +59,8 @@ public final class Holdshelf implements AutoCloseable {
             HarvestCapability::new,
             PullListsCapability::new,
             ScanInCapability::new,
-            NoticesCapability::new);
+            NoticesCapability::new,
+            OpsCapability::new);
 
     /** Platform routes every pipeline loads: the one error policy and the dead-letter route. */
     private static final List<String> PLATFORM_ROUTES = List.of("error-handling.camel.yaml");
@@ -120,14 +123,20 @@ public final class Holdshelf implements AutoCloseable {
                 }
             }
             config = config.with("camel.main.routes-include-pattern", routePattern(config, capabilities));
+            for (Capability capability : capabilities) {
+                config = config.with(capability.camelSettings());
+            }
 
             main = new Main();
             // no hang-up hook of Camel's: stopping is this class's job (on SIGTERM, the launcher's hook
             // calls close), and a hook would keep the whole pipeline reachable after it is closed
             main.setShutdownStrategy(new SimpleMainShutdownStrategy());
-            MeterRegistry meters = new SimpleMeterRegistry();
+            // Prometheus-backed: the operators' endpoint serves it as /q/metrics; bound under Camel's own
+            // name too, so Camel's route and exchange meters (camel.metrics.*) land in the same registry
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             wiring = new Wiring(config, Clock.systemUTC(), instanceId(config), main::getCamelContext, main::bind, meters);
             main.setOverrideProperties(config.toProperties());
+            main.bind("metricsRegistry", meters);
             main.bind("deadLetters", wiring.deadLetters());
             main.bind("kafkaRecords", new KafkaRecords());
             main.bind("kafkaBatches", new KafkaBatches());

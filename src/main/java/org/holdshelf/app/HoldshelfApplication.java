@@ -143,6 +143,9 @@ public final class HoldshelfApplication {
                                  configuration at them
                   --config FILE  read settings from a properties file (or set HOLDSHELF_CONFIG_FILE)
 
+                While it runs, the operators' page, health, metrics and harvests on demand are at
+                http://127.0.0.1:8080/ (holdshelf.ops.bind, .port, .token; see README.md).
+
                 Every setting can also be set as an environment variable, e.g.
                 holdshelf.sierra.base-url as HOLDSHELF_SIERRA_BASE_URL. See README.md.""";
     }

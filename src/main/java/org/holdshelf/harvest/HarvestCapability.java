@@ -6,6 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -17,7 +24,10 @@ import org.holdshelf.platform.kafka.AdminEndOffsets;
 import org.holdshelf.platform.kafka.RunLedger;
 import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.platform.runtime.Capability;
+import org.holdshelf.platform.runtime.DaemonThreads;
 import org.holdshelf.platform.runtime.Health;
+import org.holdshelf.platform.runtime.RunInProgressException;
+import org.holdshelf.platform.runtime.RunNotStartedException;
 import org.holdshelf.platform.runtime.Wiring;
 import org.holdshelf.sierra.SierraClient;
 import org.holdshelf.sierra.SierraSettings;
@@ -31,10 +41,14 @@ import org.holdshelf.sierra.SierraSettings;
  */
 public final class HarvestCapability implements Capability {
 
+    static final int START_TIMEOUT_SECONDS = 30;
+
     private final SierraSettings sierraSettings;
     private final HarvestSettings settings;
     private Harvester harvester;
     private Wiring wiring;
+    private ExecutorService onDemand;
+    private volatile boolean stopping;
 
     public HarvestCapability(HoldshelfConfig config) {
         this.sierraSettings = SierraSettings.from(config);
@@ -72,10 +86,13 @@ public final class HarvestCapability implements Capability {
         AdminEndOffsets endOffsets = w.closeOnStop(new AdminEndOffsets(w.kafkaConnection()));
         RunLedger ledger = w.closeOnStop(new RunLedger(w.kafkaConnection(), w.topic(Topic.RUNS), 50, Duration.ofSeconds(30)));
         harvester = new Harvester(sierra, new HoldEnricher(sierra, settings.titleCacheSize()), sierraSettings, settings,
-                w.deadLetters(), endOffsets, w.topic(Topic.ENTRIES), w.runLease(), ledger, new HarvestMetrics(w.meters()),
+                w.deadLetters(), endOffsets, w.topic(Topic.ENTRIES), w.runLease(), ledger, new HarvestMetrics(w.meters(), w.clock()),
                 w.instanceId(), w.clock());
         w.bind("harvest", harvester);
         w.health(name(), this::health);
+        onDemand = Executors.newCachedThreadPool(DaemonThreads.named("harvest-on-demand"));
+        w.closeOnStop(onDemand::shutdownNow);
+        w.runTrigger(this::startRun);
     }
 
     /**
@@ -113,17 +130,77 @@ public final class HarvestCapability implements Capability {
             }
             return done.getMessage().getBody(RunEvent.class);
         } finally {
-            try {
-                template.stop();
-            } catch (Exception ignored) {
-                // a template holds no resources worth reporting
+            stopQuietly(template);
+        }
+    }
+
+    /**
+     * A run on demand (the operators' endpoint): the same route as a scheduled run, on a thread of
+     * its own; returns the run's id as soon as the run holds the lease (within
+     * {@value #START_TIMEOUT_SECONDS} s), while the run goes on.
+     */
+    String startRun(String trigger) {
+        if (stopping) {
+            throw new RunNotStartedException("the pipeline is stopping");
+        }
+        Optional<String> running = wiring.runLease().holder();
+        if (running.isPresent()) {
+            throw new RunInProgressException(running.get());
+        }
+        CompletableFuture<String> started = new CompletableFuture<>();
+        ProducerTemplate template = wiring.camel().createProducerTemplate();
+        try {
+            onDemand.execute(() -> {
+                try {
+                    Exchange done = template.request("direct:harvest", e -> {
+                        e.getMessage().setBody(trigger);
+                        e.setProperty(Harvester.STARTED, started);
+                    });
+                    if (done.getException() != null) {
+                        started.completeExceptionally(done.getException());
+                    }
+                } catch (RuntimeException e) {
+                    started.completeExceptionally(e);
+                } finally {
+                    stopQuietly(template);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            stopQuietly(template);
+            throw new RunNotStartedException("the pipeline is stopping");
+        }
+        try {
+            return started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RunInProgressException || cause instanceof RunNotStartedException) {
+                throw (RuntimeException) cause;
             }
+            throw new RunNotStartedException("the harvest could not start: " + HarvestRun.reason(cause), cause);
+        } catch (TimeoutException e) {
+            if (started.completeExceptionally(e)) {
+                throw new RunNotStartedException("the harvest did not start within " + START_TIMEOUT_SECONDS
+                        + " s (is Kafka reachable?)");
+            }
+            return started.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunNotStartedException("interrupted while the harvest was starting");
+        }
+    }
+
+    private static void stopQuietly(ProducerTemplate template) {
+        try {
+            template.stop();
+        } catch (Exception ignored) {
+            // a template holds no resources worth reporting
         }
     }
 
     /** Stops the running harvest at its next page: the pipeline is stopping. */
     @Override
     public void stopping() {
+        stopping = true;
         if (harvester != null) {
             harvester.abortRunning();
         }

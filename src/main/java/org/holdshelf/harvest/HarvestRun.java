@@ -169,6 +169,10 @@ public final class HarvestRun implements AutoCloseable {
         return trigger;
     }
 
+    public Instant startedAt() {
+        return startedAt;
+    }
+
     /** Pages read so far. */
     public int pages() {
         return pages;

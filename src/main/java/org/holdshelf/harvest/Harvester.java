@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.Exchange;
@@ -22,6 +23,7 @@ import org.holdshelf.platform.kafka.KafkaRecords;
 import org.holdshelf.platform.kafka.OutboundRecord;
 import org.holdshelf.platform.kafka.RunLedger;
 import org.holdshelf.platform.runtime.RunLease;
+import org.holdshelf.platform.runtime.RunNotStartedException;
 import org.holdshelf.sierra.SierraClient;
 import org.holdshelf.sierra.SierraSettings;
 import org.slf4j.Logger;
@@ -41,6 +43,12 @@ public class Harvester {
 
     /** The exchange property that carries the run through the route. */
     public static final String RUN = "harvestRun";
+
+    /**
+     * The exchange property of a run started on demand: a future completed with the run's id as soon
+     * as the run has started, so the requester can answer before the run ends.
+     */
+    public static final String STARTED = "harvestStarted";
 
     private final SierraClient sierra;
     private final HoldEnricher enricher;
@@ -94,6 +102,13 @@ public class Harvester {
             held.close();
             throw e;
         }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<String> requester = exchange.getProperty(STARTED, CompletableFuture.class);
+        if (requester != null && !requester.complete(runId)) {
+            run.close(); // the requester gave up waiting: start nothing it was not told about
+            held.close();
+            throw new RunNotStartedException("the request for a harvest was given up before the run could start");
+        }
         running.set(run);
         exchange.setProperty(RUN, run);
         // however the exchange ends (completed, failed, failed while reporting its failure), the run's
@@ -106,7 +121,8 @@ public class Harvester {
                 held.close();
             }
         });
-        metrics.started(run);
+        metrics.started(run, ledger.outcomes().stream().filter(o -> EventTypes.RUN_COMPLETED.equals(o.type()))
+                .map(RunEvent::holdsScanned).filter(java.util.Objects::nonNull).findFirst().orElse(-1L));
         LOG.info("Harvest {} started (trigger: {}, {} holds a page, {} page(s) at a time, Sierra {})",
                 runId, trigger, sierraSettings.pageSize(), sierraSettings.pageConcurrency(), sierraSettings.baseUrl());
         return messages(exchange, List.of(record(run.startedEvent())));

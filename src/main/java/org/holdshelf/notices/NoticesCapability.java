@@ -19,6 +19,7 @@ import org.holdshelf.platform.kafka.KafkaRangeReader;
 import org.holdshelf.platform.kafka.RecordPublisher;
 import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.platform.runtime.Capability;
+import org.holdshelf.platform.runtime.ConsumerGroup;
 import org.holdshelf.platform.runtime.RunFollowUp;
 import org.holdshelf.platform.runtime.Wiring;
 import org.holdshelf.sierra.SierraClient;
@@ -83,6 +84,7 @@ public final class NoticesCapability implements Capability {
                 new NoticesReport(w.runDirectory()), replay, from.getAddress().substring(from.getAddress().indexOf('@') + 1),
                 sierraSettings.lookupBatchSize(), w.clock(), w.meters()));
         w.bind("notices", service);
+        w.consumerGroup(new ConsumerGroup(name(), settings.groupId(), Topic.ENTRIES));
     }
 
     private static InternetAddress sender(NoticesSettings settings) {

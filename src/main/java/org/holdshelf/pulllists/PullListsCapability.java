@@ -14,6 +14,7 @@ import org.holdshelf.platform.files.Manifest;
 import org.holdshelf.platform.kafka.KafkaRangeReader;
 import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.platform.runtime.Capability;
+import org.holdshelf.platform.runtime.ConsumerGroup;
 import org.holdshelf.platform.runtime.RunFollowUp;
 import org.holdshelf.platform.runtime.Wiring;
 
@@ -63,6 +64,7 @@ public final class PullListsCapability implements Capability {
                 replayStallTimeout));
         service = new PullListService(w.runDirectory(), sortChunkRows, replay, w.clock());
         w.bind("pullLists", service);
+        w.consumerGroup(new ConsumerGroup(name(), groupId, Topic.ENTRIES));
         FunctionCounter.builder("holdshelf.pull.lists.locations.written", service, PullListService::locationsWritten)
                 .description("Locations whose pull lists this instance wrote").register(w.meters());
     }

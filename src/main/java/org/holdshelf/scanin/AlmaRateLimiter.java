@@ -182,6 +182,11 @@ public final class AlmaRateLimiter {
         }
     }
 
+    /** How many {@code PER_SECOND_THRESHOLD} answers (429) it was told of. */
+    public synchronized long throttledAnswers() {
+        return throttledAnswers;
+    }
+
     /**
      * Alma answered {@code PER_SECOND_THRESHOLD}: the calls reached its count closer together than
      * they were sent. Widens the margin, unless it widened less than a window ago: the calls answered

@@ -11,10 +11,12 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.platform.config.HoldshelfConfig;
 import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.platform.runtime.Capability;
+import org.holdshelf.platform.runtime.ConsumerGroup;
 import org.holdshelf.platform.runtime.RunFollowUp;
 import org.holdshelf.platform.runtime.Wiring;
 
@@ -63,6 +65,7 @@ public final class ScanInCapability implements Capability {
         this.report = new ScanInReport(w.runDirectory());
         this.batches = new ScanInBatches(this::service, report, w.deadLetters());
         w.bind("scanInBatches", batches);
+        w.consumerGroup(new ConsumerGroup(name(), settings.groupId(), Topic.ENTRIES));
         w.closeOnStop(this::closeService);
     }
 
@@ -98,8 +101,11 @@ public final class ScanInCapability implements Capability {
         if (service == null) {
             Supplier<Properties> connection = wiring.kafkaConnection();
             store = new KafkaScanStateStore(connection.get(), wiring.topic(Topic.SCANIN_STATE));
-            AlmaClient client = new AlmaClient(settings, new AlmaRateLimiter(settings.callsPerSecond()), wiring.clock());
-            service = new ScanInService(settings, client, store, wiring.zone(), wiring.clock());
+            AlmaRateLimiter limiter = new AlmaRateLimiter(settings.callsPerSecond());
+            AlmaClient client = new AlmaClient(settings, limiter, wiring.clock());
+            service = new ScanInService(settings, client, store, wiring.zone(), wiring.clock(), wiring.meters());
+            FunctionCounter.builder("holdshelf.alma.throttled", limiter, AlmaRateLimiter::throttledAnswers)
+                    .description("Alma calls answered 429 PER_SECOND_THRESHOLD (retried)").register(wiring.meters());
         }
         return service;
     }

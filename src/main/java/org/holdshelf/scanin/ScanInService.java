@@ -21,11 +21,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.HoldEvent;
 import org.holdshelf.events.HoldState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.holdshelf.platform.config.Durations;
 import org.holdshelf.platform.runtime.DaemonThreads;
 import org.holdshelf.scanin.ScanOutcome.Outcome;
@@ -50,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; close it to stop the workers.
  */
 public final class ScanInService implements AutoCloseable {
+
+    private final MeterRegistry meters;
+    private final Counter calls;
+    private final AtomicReference<Double> lastBatchRate = new AtomicReference<>(0.0);
 
     private static final Logger LOG = LoggerFactory.getLogger(ScanInService.class);
     private static final DateTimeFormatter PAUSE_END = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
@@ -76,6 +85,16 @@ public final class ScanInService implements AutoCloseable {
     private long staleQuotaSequence = -1;
 
     public ScanInService(AlmaSettings settings, AlmaClient alma, ScanStateStore store, ZoneId zone, Clock clock) {
+        this(settings, alma, store, zone, clock, new SimpleMeterRegistry());
+    }
+
+    /** @param meters where outcomes, calls and the calls per second of the last batch are recorded */
+    public ScanInService(AlmaSettings settings, AlmaClient alma, ScanStateStore store, ZoneId zone, Clock clock,
+                         MeterRegistry meters) {
+        this.meters = meters;
+        this.calls = Counter.builder("holdshelf.alma.calls").description("Calls made to Alma by the scan-in").register(meters);
+        Gauge.builder("holdshelf.scanin.batch.rate", lastBatchRate, AtomicReference::get).baseUnit("calls.per.second")
+                .description("Alma calls per second of the last scan-in batch").register(meters);
         this.settings = settings;
         this.alma = alma;
         this.store = store;
@@ -123,7 +142,7 @@ public final class ScanInService implements AutoCloseable {
             }
             runAll(tasks);
             List<ScanOutcome> result = List.of(outcomes);
-            logBatch(result, alma.callCount() - callsBefore, Duration.ofNanos(System.nanoTime() - started));
+            reportBatch(result, alma.callCount() - callsBefore, Duration.ofNanos(System.nanoTime() - started));
             return result;
         } finally {
             batchLock.unlock();
@@ -377,7 +396,7 @@ public final class ScanInService implements AutoCloseable {
         }
     }
 
-    private void logBatch(List<ScanOutcome> outcomes, long calls, Duration elapsed) {
+    private void reportBatch(List<ScanOutcome> outcomes, long calls, Duration elapsed) {
         if (outcomes.isEmpty()) {
             return;
         }
@@ -385,6 +404,8 @@ public final class ScanInService implements AutoCloseable {
         TreeSet<String> runs = new TreeSet<>();
         for (ScanOutcome o : outcomes) {
             counts.merge(o.outcome(), 1, Integer::sum);
+            Counter.builder("holdshelf.scanin").description("Scan-in outcomes").tag("outcome",
+                    o.outcome().name().toLowerCase(Locale.ROOT)).register(meters).increment();
             if (o.runId() != null) {
                 runs.add(o.runId());
             }
@@ -392,6 +413,8 @@ public final class ScanInService implements AutoCloseable {
         StringJoiner perOutcome = new StringJoiner(", ");
         Arrays.stream(Outcome.values()).filter(counts::containsKey).forEach(o -> perOutcome.add(o + " " + counts.get(o)));
         double seconds = Math.max(elapsed.toNanos(), 1) / 1e9;
+        this.calls.increment(calls);
+        lastBatchRate.set(calls / seconds);
         LOG.info("Alma scan-in{} run {}: {} holds ({}) in {}, {} calls at {}/s{}{}",
                 settings.dryRun() ? " (dry run)" : "", String.join(",", runs), outcomes.size(), perOutcome,
                 Durations.human(elapsed), calls, String.format(Locale.ROOT, "%.1f", calls / seconds),

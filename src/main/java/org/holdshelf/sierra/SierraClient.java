@@ -2,10 +2,12 @@ package org.holdshelf.sierra;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -151,6 +153,26 @@ public class SierraClient {
         return found;
     }
 
+    /**
+     * The id of the patron whose variable field {@code varFieldTag} holds exactly {@code content}
+     * (Sierra's {@code /patrons/find}: {@code b} barcode, {@code z} email, {@code t} phone), if one
+     * does. The content may be personal data: it is sent, never logged nor put in an error message.
+     */
+    public Optional<String> findPatronId(String varFieldTag, String content) {
+        String shown = "/patrons/find?varFieldTag=" + varFieldTag + "&varFieldContent=(withheld)";
+        Optional<byte[]> body = get("/patrons/find?varFieldTag=" + URLEncoder.encode(varFieldTag, StandardCharsets.UTF_8)
+                + "&varFieldContent=" + URLEncoder.encode(content, StandardCharsets.UTF_8) + "&fields=id", shown);
+        if (body.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SierraJson.patronId(body.get()));
+        } catch (SierraJson.MalformedResponseException e) {
+            throw new SierraApiException("Sierra GET " + shown + " returned a malformed answer: " + e.getMessage(), 200, null,
+                    false);
+        }
+    }
+
     private List<List<String>> batches(Collection<String> ids) {
         List<String> all = new ArrayList<>(ids);
         List<List<String>> batches = new ArrayList<>();
@@ -165,17 +187,22 @@ public class SierraClient {
      * "no records" answer (404 code 107).
      */
     private Optional<byte[]> get(String pathAndQuery) {
+        return get(pathAndQuery, shortPath(pathAndQuery));
+    }
+
+    /** The same, naming the request {@code shown} in every message (so a value it carries is never logged). */
+    private Optional<byte[]> get(String pathAndQuery, String shown) {
         URI uri = URI.create(settings.baseUrl() + pathAndQuery);
         try {
-            return retry.call(attempt -> once(uri, pathAndQuery), LOG);
+            return retry.call(attempt -> once(uri, shown), LOG);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SierraApiException("Interrupted while calling Sierra GET " + shortPath(pathAndQuery), e);
+            throw new SierraApiException("Interrupted while calling Sierra GET " + shown, e);
         }
     }
 
     /** One attempt: a rejected token is renewed once, at once; anything else that failed is for the retry policy. */
-    private Optional<byte[]> once(URI uri, String pathAndQuery) throws InterruptedException {
+    private Optional<byte[]> once(URI uri, String shown) throws InterruptedException {
         for (boolean renewedToken = false; ; renewedToken = true) {
             String token;
             HttpResponse<byte[]> response;
@@ -189,20 +216,20 @@ public class SierraClient {
                         .build();
                 response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             } catch (HttpTimeoutException e) {
-                throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " timed out after "
+                throw new SierraApiException("Sierra GET " + shown + " timed out after "
                         + settings.requestTimeout().toSeconds() + "s", e);
             } catch (java.net.ConnectException e) {
-                throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " failed: cannot connect to "
+                throw new SierraApiException("Sierra GET " + shown + " failed: cannot connect to "
                         + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
                         + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
             } catch (IOException e) {
-                throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " failed: "
+                throw new SierraApiException("Sierra GET " + shown + " failed: "
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
             }
             int status = response.statusCode();
             if (status == 200) {
                 if (!isJson(response)) {
-                    throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " answered HTTP 200 with "
+                    throw new SierraApiException("Sierra GET " + shown + " answered HTTP 200 with "
                             + describeBody(response) + " instead of JSON", 200, null, false);
                 }
                 return Optional.of(response.body());
@@ -218,7 +245,7 @@ public class SierraClient {
                         error.map(Object::toString).orElse("HTTP 401"));
                 continue;
             }
-            throw new SierraApiException("Sierra GET " + shortPath(pathAndQuery) + " answered HTTP " + status
+            throw new SierraApiException("Sierra GET " + shown + " answered HTTP " + status
                     + error.map(e -> ", " + e).orElse(" with " + describeBody(response)),
                     status, error.map(SierraJson.SierraError::code).orElse(null), status >= 500 || status == 429,
                     RetryAfter.of(response.headers(), clock));

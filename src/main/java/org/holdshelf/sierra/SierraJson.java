@@ -298,6 +298,19 @@ final class SierraJson {
         return titles;
     }
 
+    /** The {@code id} of one patron record ({@code /patrons/find}). */
+    static String patronId(byte[] body) throws MalformedResponseException {
+        try {
+            var node = Json.MAPPER.readTree(body);
+            if (node == null || !node.path("id").canConvertToLong()) {
+                throw new MalformedResponseException("a patron record without an id");
+            }
+            return node.path("id").asText();
+        } catch (IOException e) {
+            throw new MalformedResponseException("not JSON: " + e.getMessage());
+        }
+    }
+
     /** Sierra's ErrorCode object ({@code code}, {@code httpStatus}, {@code name}, {@code description}), if the body is one. */
     static Optional<SierraError> error(byte[] body) {
         try {

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The command line as an operator uses it: {@code --once --sandbox --config FILE}, its summary and
@@ -39,7 +41,8 @@ class LauncherIT {
                 "holdshelf.reports.dir", dir.resolve("reports").toString(),
                 "holdshelf.sandbox.sierra.holds", "3000",
                 "holdshelf.alma.calls-per-second", "200",
-                "holdshelf.sandbox.alma.calls-per-second", "200"));
+                "holdshelf.sandbox.alma.calls-per-second", "200",
+                "holdshelf.ops.port", "0"));
         all.putAll(settings);
         Files.writeString(file, all.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().replace("\\", "\\\\"))
                 .collect(Collectors.joining("\n")));
@@ -56,6 +59,9 @@ class LauncherIT {
                 .containsPattern("Alma scan-in   : \\d+ scanned, .*\\(scan-in.csv\\)")
                 .containsPattern("Time           : start-up .*, work .*, shutdown .*");
         assertThat(dir.resolve("reports").resolve("latest")).exists();
+        // the operators' endpoint ran with the run (holdshelf.ops.port=0) and keeps nothing alive after it
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && !t.isDaemon() && t.getName().contains("vert.x")));
     }
 
     @Test

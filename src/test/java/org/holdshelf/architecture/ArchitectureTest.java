@@ -18,7 +18,7 @@ class ArchitectureTest {
 
     /** Every capability package, and the composition root above them. */
     private static final String[] CAPABILITIES = {"org.holdshelf.harvest..", "org.holdshelf.pulllists..", "org.holdshelf.scanin..",
-        "org.holdshelf.notices.."};
+        "org.holdshelf.notices..", "org.holdshelf.ops.."};
     private static JavaClasses classes;
 
     @BeforeAll
@@ -56,7 +56,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("org.holdshelf.sandbox..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.holdshelf.platform..", "org.holdshelf.app..",
                         "org.holdshelf.sierra..", "org.holdshelf.harvest..", "org.holdshelf.pulllists..", "org.holdshelf.scanin..",
-                        "org.holdshelf.notices..")
+                        "org.holdshelf.notices..", "org.holdshelf.ops..")
                 .check(classes);
     }
 }

@@ -111,6 +111,7 @@ public final class Benchmarks {
         s.put("holdshelf.sierra.client-secret", sierra.settings().clientSecret());
         s.put("holdshelf.harvest.scheduled", "false");
         s.put("holdshelf.reports.enabled", String.valueOf(reports));
+        s.put("holdshelf.ops.port", "0");
         s.put("holdshelf.reports.dir", work.resolve("reports").toString());
         for (Topic topic : Topic.values()) {
             s.put(topic.setting(), "bench" + runs + "." + topic.setting().substring("holdshelf.topic.".length()));
@@ -329,7 +330,7 @@ public final class Benchmarks {
     private double[] onceRun(int n) throws Exception {
         Path dir = work.resolve("once-" + n);
         ProcessBuilder pb = new ProcessBuilder("./holdshelf", "--sandbox", "--once").redirectErrorStream(true);
-        pb.environment().put("JAVA_OPTS", "-Xmx512m -Dholdshelf.sandbox.alma.enabled=false"
+        pb.environment().put("JAVA_OPTS", "-Xmx512m -Dholdshelf.sandbox.alma.enabled=false -Dholdshelf.ops.port=0"
                 + " -Dholdshelf.kafka.embedded.dir=" + dir.resolve("kafka") + " -Dholdshelf.reports.dir=" + dir.resolve("reports"));
         long start = System.nanoTime();
         Process process = pb.start();

@@ -76,6 +76,16 @@ class DeploymentConfigTest {
     }
 
     @Test
+    void shouldPublishTheOperatorsEndpointWithItsTokenAndCheckItsHealth() {
+        JsonNode service = compose.path("services").path("holdshelf");
+        String port = environment.get("HOLDSHELF_OPS_PORT");
+        assertThat(environment.get("HOLDSHELF_OPS_BIND")).as("reachable from outside the container").isEqualTo("0.0.0.0");
+        assertThat(environment.get("HOLDSHELF_OPS_TOKEN")).as("a token is required off loopback").startsWith("${HOLDSHELF_OPS_TOKEN:?");
+        assertThat(service.path("ports").toString()).contains(":" + port);
+        assertThat(service.path("healthcheck").path("test").toString()).contains("http://127.0.0.1:" + port + "/q/health");
+    }
+
+    @Test
     void shouldShipTheRoutesWhereTheApplicationLooksForThemAndPersistTheReports() throws Exception {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         assertThat(HoldshelfConfig.classpathDefaults().get("holdshelf.routes.dir")).isEqualTo("routes");

@@ -21,4 +21,15 @@ class RunIdsTest {
         assertThat(RunIds.runDate(early, ZoneId.of("America/New_York"))).isEqualTo(LocalDate.of(2026, 11, 22));
         assertThat(RunIds.runDate(early, ZoneId.of("UTC"))).isEqualTo(LocalDate.of(2026, 11, 23));
     }
+
+    @Test
+    void shouldSortRunsStartedInTheSameSecondByTheOrderTheyStarted() {
+        Instant second = Instant.parse("2026-11-23T08:15:00.100Z");
+        String previous = RunIds.newRunId(second);
+        for (int i = 0; i < 200; i++) {
+            String next = RunIds.newRunId(second.plusMillis(i));
+            assertThat(next).startsWith("20261123T081500Z-").isGreaterThan(previous);
+            previous = next;
+        }
+    }
 }

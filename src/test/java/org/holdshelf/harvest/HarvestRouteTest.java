@@ -100,7 +100,7 @@ class HarvestRouteTest extends CamelMainTestSupport {
                     return Map.of(0, 0L, 1, 0L);
                 }, "entries", lease, new RunLedger(() -> {
                     throw new IllegalStateException("the run ledger is not used by this route");
-                }, "runs", 1, Duration.ofSeconds(1)), new HarvestMetrics(new SimpleMeterRegistry()), "test/1", clock));
+                }, "runs", 1, Duration.ofSeconds(1)), new HarvestMetrics(new SimpleMeterRegistry(), clock), "test/1", clock));
     }
 
     private MockEndpoint runs() {

@@ -46,6 +46,7 @@ public final class PipelineHarness implements AutoCloseable {
         s.put("holdshelf.sierra.client-key", sierraSettings.clientKey());
         s.put("holdshelf.sierra.client-secret", sierraSettings.clientSecret());
         s.put("holdshelf.harvest.scheduled", "false");
+        s.put("holdshelf.ops.port", "0"); // a free port: tests run side by side
         s.put("holdshelf.reports.dir", reportsDir.toString());
         s.put("holdshelf.sierra.initial-backoff", "50ms");
         s.put("holdshelf.sierra.max-backoff", "200ms");

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.holdshelf.events.DeadLetter;
@@ -20,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * payload), so that nothing is lost and an operator can fix and replay it. Each dead letter is
  * logged once, on one line, without a stack trace.
  *
+ * <p>Each dead letter made here is counted by source ({@code holdshelf_dead_letters_total{source}}).
+ *
  * <p>Payloads are kept as text when they are valid UTF-8 and as {@code base64:...} otherwise, so
  * a record that could not be read because its bytes are broken survives byte for byte.
  */
@@ -30,11 +35,18 @@ public class DeadLetters {
 
     private final String topic;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     /** @param topic the dead-letter topic ({@link Topic#DLQ}) */
     public DeadLetters(String topic, Clock clock) {
+        this(topic, clock, new SimpleMeterRegistry());
+    }
+
+    /** @param meters where dead letters are counted by source */
+    public DeadLetters(String topic, Clock clock, MeterRegistry meters) {
         this.topic = topic;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** A consumed record that could not be processed. */
@@ -56,6 +68,8 @@ public class DeadLetters {
         LOG.error("Dead letter from {}{}: {}", letter.source(), letter.originalTopic() == null ? ""
                 : " (" + letter.originalTopic() + "/" + letter.originalPartition() + "@" + letter.originalOffset() + ")",
                 letter.message());
+        Counter.builder("holdshelf.dead.letters").description("Dead letters made, by what failed").tag("source",
+                letter.source() == null ? "unknown" : letter.source()).register(meters).increment();
         return new OutboundRecord(topic, key, EventTypes.DEAD_LETTER, Json.toBytes(letter));
     }
 

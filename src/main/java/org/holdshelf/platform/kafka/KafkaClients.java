@@ -1,12 +1,21 @@
 package org.holdshelf.platform.kafka;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Connection settings for the plain Kafka clients the pipeline uses beside camel-kafka (topic
@@ -49,6 +58,30 @@ public final class KafkaClients {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         return props;
+    }
+
+    /**
+     * A {@link #reader} of every partition of {@code topic}, positioned by {@code position}, or empty if
+     * the topic does not exist; the consumer is closed again if the assignment or the positioning fails.
+     */
+    public static Optional<KafkaConsumer<String, byte[]>> assignedReader(Properties connection, String clientId, String topic,
+                                                                      Duration timeout,
+                                                                      Consumer<KafkaConsumer<String, byte[]>> position) {
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(reader(connection, clientId, "earliest"), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        try {
+            List<PartitionInfo> info = c.partitionsFor(topic, timeout);
+            if (info == null || info.isEmpty()) {
+                c.close(Duration.ZERO);
+                return Optional.empty();
+            }
+            c.assign(info.stream().map(i -> new TopicPartition(topic, i.partition())).toList());
+            position.accept(c);
+            return Optional.of(c);
+        } catch (RuntimeException e) {
+            c.close(Duration.ZERO);
+            throw e;
+        }
     }
 
     /** The component's consumer settings (deserializers, security...) with the bootstrap servers. */

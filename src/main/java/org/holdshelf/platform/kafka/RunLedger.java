@@ -13,10 +13,7 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.holdshelf.events.Json;
 import org.holdshelf.events.RunEvent;
 import org.slf4j.Logger;
@@ -29,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * last call, from the beginning the first time. Memory holds the open runs (a handful) and at
  * most {@code keepOutcomes} outcomes, however long the topic's history.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. Reading the views never waits for a refresh that waits for Kafka: a refresh holds
+ * only the consumer while it reads, and the views' lock for each record it applies.
  */
 public final class RunLedger implements AutoCloseable {
 
@@ -41,6 +39,8 @@ public final class RunLedger implements AutoCloseable {
     private final Duration timeout;
     private final Map<String, RunEvent> open = new LinkedHashMap<>();
     private final Deque<RunEvent> outcomes = new ArrayDeque<>();
+    /** Guards the consumer: one refresh at a time. The views are guarded by {@code this}. */
+    private final Object reading = new Object();
     private KafkaConsumer<String, byte[]> consumer;
     private List<TopicPartition> partitions;
 
@@ -57,21 +57,24 @@ public final class RunLedger implements AutoCloseable {
     }
 
     /** Reads the records written since the last refresh. */
-    public synchronized void refresh() {
-        KafkaConsumer<String, byte[]> c = consumer();
-        Map<TopicPartition, Long> end = c.endOffsets(partitions, timeout);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (partitions.stream().anyMatch(tp -> c.position(tp, timeout) < end.get(tp))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Reading " + topic + " did not reach its end within " + timeout.toSeconds() + " s");
-            }
-            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-                apply(r);
+    public void refresh() {
+        synchronized (reading) {
+            KafkaConsumer<String, byte[]> c = consumer();
+            Map<TopicPartition, Long> end = c.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(tp -> c.position(tp, timeout) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Reading " + topic + " did not reach its end within " + timeout.toSeconds()
+                            + " s");
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    apply(r);
+                }
             }
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
+    private synchronized void apply(ConsumerRecord<String, byte[]> record) {
         RunEvent event;
         try {
             event = Json.read(record.value(), RunEvent.class);
@@ -111,30 +114,21 @@ public final class RunLedger implements AutoCloseable {
 
     private KafkaConsumer<String, byte[]> consumer() {
         if (consumer == null) {
-            KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(connection.get(), "holdshelf-run-ledger",
-                    "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
-            try {
-                List<PartitionInfo> info = c.partitionsFor(topic, timeout);
-                if (info == null || info.isEmpty()) {
-                    throw new IllegalStateException("The runs topic " + topic + " does not exist");
-                }
-                partitions = info.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-                c.assign(partitions);
-                c.seekToBeginning(partitions);
-            } catch (RuntimeException e) {
-                c.close(Duration.ofSeconds(1));
-                throw e;
-            }
-            consumer = c;
+            consumer = KafkaClients.assignedReader(connection.get(), "holdshelf-run-ledger", topic, timeout,
+                    c -> c.seekToBeginning(c.assignment()))
+                    .orElseThrow(() -> new IllegalStateException("The runs topic " + topic + " does not exist"));
+            partitions = List.copyOf(consumer.assignment());
         }
         return consumer;
     }
 
     @Override
-    public synchronized void close() {
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(2));
-            consumer = null;
+    public void close() {
+        synchronized (reading) {
+            if (consumer != null) {
+                consumer.close(Duration.ofSeconds(2));
+                consumer = null;
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.holdshelf.platform.runtime;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +24,14 @@ public interface Capability {
 
     /** False when the configuration turns it off. */
     boolean enabled();
+
+    /**
+     * Camel settings it needs ({@code camel.server.*} for an HTTP server...), derived from its own
+     * validated settings; the root hands them to Camel with the rest of the configuration.
+     */
+    default Map<String, String> camelSettings() {
+        return Map.of();
+    }
 
     /** Its route files, relative to the routes directory ({@code harvest.camel.yaml}). */
     List<String> routeFiles();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -21,7 +22,7 @@ import org.holdshelf.platform.kafka.Topic;
 /**
  * What the platform gives every capability: the configuration and the library's clock and zone,
  * topic names, Kafka connection settings, the dead-letter factory, the run directory, the run
- * lease, the meter registry; and where a capability binds its beans, registers its health checks
+ * lease, the meter registry, the run trigger and the consumer groups; and where a capability binds its beans, registers its health checks
  * and hands over the resources to close when the pipeline stops.
  *
  * <p>Built by the composition root, one per pipeline. The Kafka connection and the Camel context
@@ -42,6 +43,8 @@ public final class Wiring {
     private final RunLease runLease = new RunLease();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, Supplier<Health>> health = new LinkedHashMap<>();
+    private final List<ConsumerGroup> consumerGroups = new ArrayList<>();
+    private volatile RunTrigger runTrigger;
 
     public Wiring(HoldshelfConfig config, Clock clock, String instanceId, Supplier<CamelContext> camel,
                   BiConsumer<String, Object> binder, MeterRegistry meters) {
@@ -54,7 +57,7 @@ public final class Wiring {
         this.meters = meters;
         this.runDirectory = new RunDirectory(config.path("holdshelf.reports.dir"), zone,
                 config.booleanValue("holdshelf.reports.csv-byte-order-mark"));
-        this.deadLetters = new DeadLetters(topic(Topic.DLQ), clock);
+        this.deadLetters = new DeadLetters(topic(Topic.DLQ), clock, meters);
     }
 
     public HoldshelfConfig config() {
@@ -132,6 +135,37 @@ public final class Wiring {
     public void health(String name, Supplier<Health> check) {
         synchronized (health) {
             health.put(name, check);
+        }
+    }
+
+    /** Offers harvests on demand to the other capabilities (the harvest capability registers it). */
+    public void runTrigger(RunTrigger trigger) {
+        this.runTrigger = trigger;
+    }
+
+    /** What starts a harvest on demand, if a capability that runs harvests is enabled. */
+    public Optional<RunTrigger> runTrigger() {
+        return Optional.ofNullable(runTrigger);
+    }
+
+    /** Registers a Kafka consumer group of a capability, whose lag the operators' endpoint reports. */
+    public void consumerGroup(ConsumerGroup group) {
+        synchronized (consumerGroups) {
+            consumerGroups.add(group);
+        }
+    }
+
+    /** The registered consumer groups. */
+    public List<ConsumerGroup> consumerGroups() {
+        synchronized (consumerGroups) {
+            return List.copyOf(consumerGroups);
+        }
+    }
+
+    /** Every registered health check by name, to be read when asked. */
+    public Map<String, Supplier<Health>> healthChecks() {
+        synchronized (health) {
+            return new LinkedHashMap<>(health);
         }
     }
 

@@ -279,6 +279,11 @@ public final class HoldsDataSet {
                 dateTime(referenceDay - 1 - random.nextInt(300), random.nextInt(86_400))));
     }
 
+    /** Every patron of the data set, in id order of generation (made on the fly: nothing is kept). */
+    public java.util.stream.Stream<SimPatron> patrons() {
+        return java.util.stream.IntStream.range(0, patronCount).mapToObj(i -> patron(patronId(i))).flatMap(Optional::stream);
+    }
+
     public Optional<SimPatron> patron(long patronId) {
         int index = patronIndex(patronId);
         if (index < 0) {

@@ -21,5 +21,7 @@ public enum SierraEndpoint {
     /** {@code GET /patrons?id=...} */
     PATRONS,
     /** {@code GET /patrons/{id}} */
-    PATRON
+    PATRON,
+    /** {@code GET /patrons/find?varFieldTag=..&varFieldContent=..} */
+    PATRON_FIND
 }

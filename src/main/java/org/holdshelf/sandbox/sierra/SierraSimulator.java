@@ -164,8 +164,8 @@ public final class SierraSimulator extends SimulatorServer {
                 };
                 case 2 -> switch (s[0]) {
                     case "info" -> s[1].equals("token") ? new Route(SierraEndpoint.TOKEN_INFO, null) : null;
-                    case "patrons" -> s[1].equals("holds")
-                            ? new Route(SierraEndpoint.HOLDS, null)
+                    case "patrons" -> s[1].equals("holds") ? new Route(SierraEndpoint.HOLDS, null)
+                            : s[1].equals("find") ? new Route(SierraEndpoint.PATRON_FIND, null)
                             : new Route(SierraEndpoint.PATRON, s[1]);
                     case "items" -> new Route(SierraEndpoint.ITEM, s[1]);
                     case "bibs" -> new Route(SierraEndpoint.BIB, s[1]);
@@ -244,6 +244,11 @@ public final class SierraSimulator extends SimulatorServer {
                 case BIB -> single(exchange, query, id, data::bib, SierraJson::writeBib, SierraJson.BIB_DEFAULT_FIELDS);
                 case PATRON -> single(exchange, query, id, data::patron, SierraJson::writePatron,
                         SierraJson.PATRON_DEFAULT_FIELDS);
+                case PATRON_FIND -> {
+                    SimPatron patron = findPatron(query.get("varFieldTag"), query.get("varFieldContent"));
+                    sendJson(exchange, 200, json.record(patron, SierraJson::writePatron,
+                            FieldSelection.of(query.get("fields"), SierraJson.PATRON_DEFAULT_FIELDS)));
+                }
                 default -> throw new IllegalStateException("unrouted endpoint " + endpoint);
             }
         } catch (Rejection rejection) {
@@ -369,6 +374,25 @@ public final class SierraSimulator extends SimulatorServer {
         answer(exchange, target, call, fault, arrived, settings.lookupLatencyMs(), () -> found.isEmpty()
                 ? Answer.error(SierraError.RECORD_NOT_FOUND)
                 : Answer.ok(json.resultSet(found, offset, writer, fields)));
+    }
+
+    /**
+     * {@code /patrons/find}: the patron whose variable field {@code tag} holds exactly {@code content}
+     * ({@code b} barcode, {@code z} email, case-insensitive, {@code t} phone as stored); the lowest id
+     * when several do, 404 code 107 when none does or the record is deleted.
+     */
+    private SimPatron findPatron(String tag, String content) {
+        if (tag == null || tag.isBlank() || content == null || content.isBlank()) {
+            throw new Rejection(SierraError.missingParameter("varFieldTag and varFieldContent"));
+        }
+        java.util.function.Predicate<SimPatron> matches = switch (tag) {
+            case "b" -> p -> p.barcodes().contains(content);
+            case "z" -> p -> p.emails().stream().anyMatch(e -> e.equalsIgnoreCase(content));
+            case "t", "p" -> p -> p.phones().stream().anyMatch(ph -> ph.number().equals(content));
+            default -> throw new Rejection(SierraError.invalidParameter("varFieldTag: the simulator finds by b, z, t or p"));
+        };
+        return data.patrons().filter(p -> !p.deleted()).filter(matches).findFirst()
+                .orElseThrow(() -> new Rejection(SierraError.RECORD_NOT_FOUND));
     }
 
     private <T> void single(HttpExchange exchange, Map<String, String> query, String id, LongFunction<Optional<T>> finder,

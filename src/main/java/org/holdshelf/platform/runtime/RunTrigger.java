@@ -1,0 +1,20 @@
+package org.holdshelf.platform.runtime;
+
+/**
+ * Starts a harvest run on demand, the same run a scheduled trigger starts: what a capability that
+ * runs harvests offers the others (the operators' endpoint) through {@link Wiring#runTrigger()},
+ * without them importing it.
+ */
+@FunctionalInterface
+public interface RunTrigger {
+
+    /**
+     * Starts a run now and returns its id as soon as it has started (it holds the run lease); the
+     * run goes on in the background.
+     *
+     * @param trigger who asked, for the runs topic and the log ({@code operator})
+     * @throws RunInProgressException if a run is in progress: runs never overlap
+     * @throws RunNotStartedException if no run can start now, with the reason
+     */
+    String startRun(String trigger);
+}
