@@ -7,7 +7,9 @@ COPY src src
 RUN mvn -B -q -DskipTests package
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 --home-dir /app holdshelf
+# curl for the healthcheck on /q/health (docker-compose.yml): the Temurin images no longer promise it
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /app holdshelf
 WORKDIR /app
 COPY --from=build /src/target/holdshelf.jar /app/holdshelf.jar
 COPY --from=build /src/target/lib /app/lib
