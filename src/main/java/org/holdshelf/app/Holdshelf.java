@@ -22,6 +22,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.holdshelf.events.RunEvent;
+import org.holdshelf.directory.DirectoryCapability;
 import org.holdshelf.harvest.HarvestCapability;
 import org.holdshelf.notices.NoticesCapability;
 import org.holdshelf.ops.OpsCapability;
@@ -59,6 +60,7 @@ public final class Holdshelf implements AutoCloseable {
             HarvestCapability::new,
             PullListsCapability::new,
             ScanInCapability::new,
+            DirectoryCapability::new,
             NoticesCapability::new,
             OpsCapability::new);
 

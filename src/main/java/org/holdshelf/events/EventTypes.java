@@ -20,6 +20,8 @@ public final class EventTypes {
     public static final String NOTICE = "NOTICE";
     /** One Alma scan-in outcome on {@code holdshelf.scanin}. */
     public static final String SCAN_IN = "SCAN_IN";
+    /** One patron of the Libib directory mirror on {@code holdshelf.patrons} (a tombstone when they left it). */
+    public static final String PATRON = "PATRON";
 
     /** Bumped on any incompatible change of a record's fields; consumers check it. */
     public static final int SCHEMA_VERSION = 1;

@@ -9,6 +9,8 @@ import java.util.Optional;
 
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
+import org.holdshelf.sandbox.libib.LibibSandboxSettings;
+import org.holdshelf.sandbox.libib.LibibSimulator;
 import org.holdshelf.sandbox.sierra.HoldsDataSet;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
@@ -19,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bundled simulated APIs behind {@code --sandbox}: Sierra with a generated data set, Alma
- * knowing most (not all) of that data set's in-transit item barcodes, and an SMTP sink for the
- * pickup notices. Configured by the {@code holdshelf.sandbox.*} settings; {@link #configuration()}
+ * knowing most (not all) of that data set's in-transit item barcodes, a Libib patron directory
+ * overlapping that data set's patrons, and an SMTP sink for the pickup notices. Configured by the {@code holdshelf.sandbox.*} settings; {@link #configuration()}
  * points the pipeline at them.
  */
 public final class Sandbox implements AutoCloseable {
@@ -35,13 +37,17 @@ public final class Sandbox implements AutoCloseable {
     private final AlmaSimulator alma;
     /** Null when {@code holdshelf.sandbox.smtp.enabled=false}. */
     private final SmtpSimulator smtp;
+    /** Null when {@code holdshelf.sandbox.libib.enabled=false}. */
+    private final LibibSimulator libib;
     private final String scanInEnabled;
     private final boolean noticeFromBlank;
 
-    private Sandbox(SierraSimulator sierra, AlmaSimulator alma, SmtpSimulator smtp, String scanInEnabled, boolean noticeFromBlank) {
+    private Sandbox(SierraSimulator sierra, AlmaSimulator alma, SmtpSimulator smtp, LibibSimulator libib, String scanInEnabled,
+                    boolean noticeFromBlank) {
         this.sierra = sierra;
         this.alma = alma;
         this.smtp = smtp;
+        this.libib = libib;
         this.scanInEnabled = scanInEnabled;
         this.noticeFromBlank = noticeFromBlank;
     }
@@ -60,25 +66,36 @@ public final class Sandbox implements AutoCloseable {
         // read before anything starts, so a bad SMTP setting leaves nothing running
         boolean smtpEnabled = Boolean.parseBoolean(value(settings, SmtpSandboxSettings.ENABLED, "true"));
         SmtpSandboxSettings smtpSettings = smtpEnabled ? inReportsDir(SmtpSandboxSettings.fromProperties(settings), settings) : null;
+        boolean libibEnabled = Boolean.parseBoolean(value(settings, LibibSandboxSettings.ENABLED, "true"));
+        LibibSandboxSettings libibSettings = libibEnabled ? LibibSandboxSettings.fromProperties(settings) : null;
         HoldsDataSet data = sierraSettings.newDataSet();
         SierraSimulator sierra = new SierraSimulator(sierraSettings, data);
         AlmaSimulator alma = null;
         SmtpSimulator smtp = null;
+        LibibSimulator libib = null;
         sierra.start();
         try {
             int unknownPercent = Integer.parseInt(value(settings, UNKNOWN_BARCODE_PERCENT, "5"));
             List<String> known = almaCatalogue(data, unknownPercent);
             alma = new AlmaSimulator(AlmaSandboxSettings.fromMap(settings), known);
             alma.start(Integer.parseInt(value(settings, "holdshelf.sandbox.alma.port", "0")));
+            if (libibEnabled) {
+                libib = new LibibSimulator(libibSettings, LibibSimulator.directoryFor(data, libibSettings));
+                libib.start(Integer.parseInt(value(settings, LibibSandboxSettings.PREFIX + "port", "0")));
+            }
             if (smtpEnabled) {
                 smtp = new SmtpSimulator(smtpSettings).start();
             }
-            LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known), SMTP {}",
+            LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known), Libib {}, SMTP {}",
                     sierra.baseUrl(), data.size(), data.seed(), alma.baseUrl(), known.size(),
+                    libib == null ? "off" : libib.baseUrl() + " (" + libib.directory().size() + " patrons)",
                     smtp == null ? "off" : smtp.address() + (smtpSettings.mailDir() == null ? "" : " (copies in " + smtpSettings.mailDir() + ")"));
-            return new Sandbox(sierra, alma, smtp, value(settings, "holdshelf.sandbox.alma.enabled", "true"),
+            return new Sandbox(sierra, alma, smtp, libib, value(settings, "holdshelf.sandbox.alma.enabled", "true"),
                     value(settings, NOTICE_FROM, "").isEmpty());
         } catch (RuntimeException e) {
+            if (libib != null) {
+                libib.close();
+            }
             if (alma != null) {
                 alma.close();
             }
@@ -130,6 +147,14 @@ public final class Sandbox implements AutoCloseable {
         c.put("holdshelf.alma.api-key", alma.settings().apiKey());
         c.put("holdshelf.alma.library", alma.settings().library());
         c.put("holdshelf.alma.enabled", scanInEnabled);
+        if (libib != null) {
+            // the mirror stays as configured (holdshelf.libib.enabled); when on, it reads the sandbox's directory at its pace
+            c.put("holdshelf.libib.base-url", libib.baseUrl());
+            c.put("holdshelf.libib.api-key", libib.settings().apiKey());
+            c.put("holdshelf.libib.api-user", libib.settings().apiUser());
+            c.put("holdshelf.libib.api-ultimate", "");
+            c.put("holdshelf.libib.min-interval", libib.settings().minIntervalMs() + "ms");
+        }
         if (smtp != null) {
             c.put("holdshelf.notices.enabled", "true");
             c.put("holdshelf.notices.smtp.host", smtp.host());
@@ -152,6 +177,11 @@ public final class Sandbox implements AutoCloseable {
         return alma;
     }
 
+    /** The Libib directory, empty when {@code holdshelf.sandbox.libib.enabled=false}. */
+    public Optional<LibibSimulator> libib() {
+        return Optional.ofNullable(libib);
+    }
+
     /** The SMTP sink, empty when {@code holdshelf.sandbox.smtp.enabled=false}. */
     public Optional<SmtpSimulator> smtp() {
         return Optional.ofNullable(smtp);
@@ -161,6 +191,9 @@ public final class Sandbox implements AutoCloseable {
     public void close() {
         if (smtp != null) {
             smtp.close();
+        }
+        if (libib != null) {
+            libib.close();
         }
         alma.close();
         sierra.close();

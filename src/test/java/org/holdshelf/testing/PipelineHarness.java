@@ -25,6 +25,7 @@ public final class PipelineHarness implements AutoCloseable {
 
     private SierraSimulator sierra;
     private org.holdshelf.sandbox.alma.AlmaSimulator alma;
+    private org.holdshelf.sandbox.libib.LibibSimulator libib;
     private final Map<String, String> settings;
     private final String prefix;
     private Holdshelf holdshelf;
@@ -71,6 +72,28 @@ public final class PipelineHarness implements AutoCloseable {
         settings.put("holdshelf.alma.calls-per-second", String.valueOf(almaSettings.callsPerSecond()));
         settings.put("holdshelf.alma.remaining-floor", "0");
         return this;
+    }
+
+    /**
+     * Starts a Libib simulator with the directory that overlaps the data set's patrons, at a pace of
+     * one call per {@code intervalMs}, and enables the directory mirror (read at start-up).
+     */
+    public PipelineHarness withLibib(long intervalMs) {
+        var sim = org.holdshelf.sandbox.libib.LibibSandboxSettings.defaults().withPace(intervalMs, 0, 0);
+        libib = new org.holdshelf.sandbox.libib.LibibSimulator(sim, org.holdshelf.sandbox.libib.LibibSimulator.directoryFor(data(), sim));
+        libib.start(0);
+        settings.put("holdshelf.libib.enabled", "true");
+        settings.put("holdshelf.libib.base-url", libib.baseUrl());
+        settings.put("holdshelf.libib.api-key", sim.apiKey());
+        settings.put("holdshelf.libib.api-user", sim.apiUser());
+        settings.put("holdshelf.libib.min-interval", intervalMs + "ms");
+        settings.put("holdshelf.libib.margin", "5ms");
+        settings.put("holdshelf.libib.cron", "0 0 0 1 1 ? 2099");
+        return this;
+    }
+
+    public org.holdshelf.sandbox.libib.LibibSimulator libib() {
+        return libib;
     }
 
     /** Sends pickup notices by email to the SMTP server on {@code smtpPort} (127.0.0.1, no TLS, no login). */
@@ -168,6 +191,9 @@ public final class PipelineHarness implements AutoCloseable {
         sierra.close();
         if (alma != null) {
             alma.close();
+        }
+        if (libib != null) {
+            libib.close();
         }
     }
 }

@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,8 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
 
     private final String topic;
     private final Class<V> type;
+    /** The {@code holdshelf-type} header of the values written, or null for an internal topic without one. */
+    private final byte[] recordType;
     private final Duration timeout;
     private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
     /** Offsets of keys deleted here whose tombstone may not have been read back yet. */
@@ -71,8 +74,18 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
      * @param timeout    bound on loading the topic, on each refresh and on each acknowledgement
      */
     public CompactedTopicStore(Properties connection, String topic, Class<V> type, String clientName, Duration timeout) {
+        this(connection, topic, type, null, clientName, timeout);
+    }
+
+    /**
+     * A store whose values carry the {@code holdshelf-type} header {@code recordType}, as every
+     * record of a topic other teams read does (tombstones carry none).
+     */
+    public CompactedTopicStore(Properties connection, String topic, Class<V> type, String recordType, String clientName,
+                               Duration timeout) {
         this.topic = topic;
         this.type = type;
+        this.recordType = recordType == null ? null : recordType.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.timeout = timeout;
         long started = System.nanoTime();
         KafkaConsumer<String, byte[]> c = null;
@@ -118,7 +131,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     /** Records every value of {@code values} under its key, sent together; durable when this returns. */
     public void putAll(Map<String, V> values) {
         Map<String, Future<RecordMetadata>> acks = new java.util.LinkedHashMap<>();
-        values.forEach((key, value) -> acks.put(key, producer.send(new ProducerRecord<>(topic, key, Json.toBytes(value)))));
+        values.forEach((key, value) -> acks.put(key, producer.send(record(key, Json.toBytes(value)))));
         acks.forEach((key, ack) -> keepNewest(key, new Entry<>(values.get(key), await(key, ack))));
     }
 
@@ -140,7 +153,15 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     }
 
     private long send(String key, byte[] value) {
-        return await(key, producer.send(new ProducerRecord<>(topic, key, value)));
+        return await(key, producer.send(record(key, value)));
+    }
+
+    private ProducerRecord<String, byte[]> record(String key, byte[] value) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        if (value != null && recordType != null) {
+            record.headers().add(EventTypes.HEADER, recordType);
+        }
+        return record;
     }
 
     private long await(String key, Future<RecordMetadata> ack) {

@@ -20,6 +20,8 @@ public enum Topic {
     NOTICES("holdshelf.topic.notices", Cleanup.DELETE, false),
     /** Which holds were announced (internal), keyed by hold id: a hold is removed when it leaves the shelf. */
     NOTICES_STATE("holdshelf.topic.notices-state", Cleanup.COMPACT, false),
+    /** The Libib patron directory mirror, keyed by barcode: a tombstone when a patron left Libib. */
+    PATRONS("holdshelf.topic.patrons", Cleanup.COMPACT, false),
     /** Records nothing could process, with the reason, keyed by their original key. */
     DLQ("holdshelf.topic.dlq", Cleanup.DELETE, false);
 
