@@ -52,7 +52,7 @@ final class MailSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailSender.class);
 
-    /** One message to send. */
+    /** One message to send; {@code to} is one address or several separated by commas. */
     record Mail(String messageId, String to, String subject, String text, String html) {
     }
 
@@ -199,7 +199,7 @@ final class MailSender implements AutoCloseable {
             }
             if (!retry.canRetry(attempt)) {
                 throw new MailUnavailableException("SMTP " + smtp.host() + ":" + smtp.port() + " could not take the notice to "
-                        + Mask.email(mail.to()) + " after " + attempt + " attempts: " + problem, cause);
+                        + Mask.emails(mail.to()) + " after " + attempt + " attempts: " + problem, cause);
             }
             Duration wait = retry.delayBefore(attempt + 1, null);
             LOG.warn("SMTP {}:{} {}; retry {} of {} in {} ms", smtp.host(), smtp.port(), problem, attempt,
@@ -235,7 +235,7 @@ final class MailSender implements AutoCloseable {
             if (replyTo != null) {
                 message.setReplyTo(replyTo);
             }
-            message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), true));
+            message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(mail.to(), true));
             message.setSubject(mail.subject(), "UTF-8");
             message.setSentDate(Date.from(clock.instant()));
             message.setHeader("Auto-Submitted", "auto-generated");

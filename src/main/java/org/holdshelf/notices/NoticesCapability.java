@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import org.holdshelf.events.DirectoryPatron;
+import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.NoticeEvent;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.platform.config.ConfigurationException;
@@ -24,6 +26,8 @@ import org.holdshelf.platform.runtime.RunFollowUp;
 import org.holdshelf.platform.runtime.Wiring;
 import org.holdshelf.sierra.SierraClient;
 import org.holdshelf.sierra.SierraSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pickup notices: one email per patron and pickup location for holds newly on the shelf
@@ -34,12 +38,15 @@ import org.holdshelf.sierra.SierraSettings;
  */
 public final class NoticesCapability implements Capability {
 
+    private static final Logger LOG = LoggerFactory.getLogger(NoticesCapability.class);
+
     private final NoticesSettings settings;
     private final SierraSettings sierraSettings;
     private final Duration replayStallTimeout;
     private Wiring wiring;
     private NoticesService service;
     private CompactedTopicStore<Announcement> state;
+    private CompactedTopicStore<DirectoryPatron> directory;
     private MailSender mail;
 
     public NoticesCapability(HoldshelfConfig config) {
@@ -65,7 +72,9 @@ public final class NoticesCapability implements Capability {
 
     @Override
     public Set<Topic> topics() {
-        return Set.of(Topic.ENTRIES, Topic.NOTICES, Topic.NOTICES_STATE, Topic.DLQ);
+        return settings.libibContacts()
+                ? Set.of(Topic.ENTRIES, Topic.NOTICES, Topic.NOTICES_STATE, Topic.PATRONS, Topic.DLQ)
+                : Set.of(Topic.ENTRIES, Topic.NOTICES, Topic.NOTICES_STATE, Topic.DLQ);
     }
 
     @Override
@@ -79,7 +88,19 @@ public final class NoticesCapability implements Capability {
         RecordPublisher audit = w.closeOnStop(new RecordPublisher(w.kafkaConnection(), w.topic(Topic.NOTICES),
                 "holdshelf-notices-audit", Duration.ofSeconds(60)));
         w.closeOnStop(this::closeLazily);
-        service = w.closeOnStop(new NoticesService(settings, new SierraClient(sierraSettings, w.zone()), templates, this::mail, this::state,
+        ChannelChoice channels = new ChannelChoice(settings, settings.libibContacts() ? new ChannelChoice.Directory() {
+            @Override
+            public Optional<DirectoryPatron> find(String barcode) {
+                return directory().get(barcode);
+            }
+
+            @Override
+            public void refresh() {
+                directory().refresh();
+            }
+        } : null);
+        service = w.closeOnStop(new NoticesService(settings, new SierraClient(sierraSettings, w.zone()), channels, templates,
+                this::mail, this::state,
                 audit, new OutcomeLog<>(w.runDirectory(), NoticesReport.REPORT, NoticeEvent.class, NoticeEvent::noticeId),
                 new NoticesReport(w.runDirectory()), replay, from.getAddress().substring(from.getAddress().indexOf('@') + 1),
                 sierraSettings.lookupBatchSize(), w.clock(), w.meters()));
@@ -105,6 +126,23 @@ public final class NoticesCapability implements Capability {
         return state;
     }
 
+    /**
+     * The Libib directory mirror ({@code holdshelf.patrons}), read from its topic on first use: a
+     * local view, so no notice calls Libib. The directory capability (here or on another instance) writes it.
+     */
+    private synchronized CompactedTopicStore<DirectoryPatron> directory() {
+        if (directory == null) {
+            directory = new CompactedTopicStore<>(wiring.kafkaConnection().get(), wiring.topic(Topic.PATRONS),
+                    DirectoryPatron.class, EventTypes.PATRON, "holdshelf-notices-directory", Duration.ofSeconds(60));
+            if (directory.size() == 0) {
+                LOG.warn("Notices take contacts from the Libib directory mirror ({}), which is empty: every notice is NO_CONTACT "
+                        + "until the mirror has read Libib (holdshelf.libib.enabled on this or another instance)",
+                        wiring.topic(Topic.PATRONS));
+            }
+        }
+        return directory;
+    }
+
     private synchronized MailSender mail() {
         if (mail == null) {
             mail = new MailSender(settings.smtp(), wiring.clock());
@@ -118,6 +156,9 @@ public final class NoticesCapability implements Capability {
         }
         if (state != null) {
             state.close();
+        }
+        if (directory != null) {
+            directory.close();
         }
     }
 

@@ -96,7 +96,8 @@ public final class NoticesService implements AutoCloseable {
     /** Prepares the next chunk of a location's notices while the consumer thread records the one before. */
     private final ExecutorService preparing = Executors.newSingleThreadExecutor(DaemonThreads.named("notices-prepare"));
 
-    NoticesService(NoticesSettings settings, SierraClient sierra, NoticeTemplates templates, Supplier<MailSender> mail,
+    NoticesService(NoticesSettings settings, SierraClient sierra, ChannelChoice channels, NoticeTemplates templates,
+                   Supplier<MailSender> mail,
                    Supplier<CompactedTopicStore<Announcement>> state, RecordPublisher audit, OutcomeLog<NoticeEvent> outcomes,
                    NoticesReport report, PartitionReplay replay, String messageIdDomain, int lookupBatchSize, Clock clock,
                    MeterRegistry meters) {
@@ -109,7 +110,7 @@ public final class NoticesService implements AutoCloseable {
         this.outcomes = outcomes;
         this.report = report;
         this.replay = replay;
-        this.channels = new ChannelChoice(settings);
+        this.channels = channels;
         this.messageIdDomain = messageIdDomain;
         this.lookupBatchSize = lookupBatchSize;
         this.clock = clock;
@@ -133,6 +134,7 @@ public final class NoticesService implements AutoCloseable {
         List<HoldEvent> ready = readyHolds(marker, partition, markerOffset);
         CompactedTopicStore<Announcement> announced = state.get();
         announced.refresh(); // what another instance recorded, if this location moved here
+        channels.refresh(); // the directory mirror's latest read, when contacts come from it
 
         Map<String, List<HoldEvent>> toAnnounce = new TreeMap<>();
         Set<String> interrupted = new HashSet<>();
@@ -319,7 +321,7 @@ public final class NoticesService implements AutoCloseable {
         String reason = interrupted ? join(decision.reason(), "sent again: an earlier send of this notice was interrupted "
                 + "(same Message-ID)") : decision.reason();
         NoticeEvent decided = event(noticeId, runId, marker, patronId, holdIds, decision.channel(), "email/" + language, language,
-                Mask.email(decision.address()), null, reason, null, messageId);
+                Mask.emails(decision.address()), null, reason, null, messageId);
         toSend.add(new Pending(decided, decision.address(), holds,
                 new MailSender.Mail(messageId, decision.address(), email.subject(), email.text(), email.html())));
     }

@@ -20,6 +20,8 @@ import org.holdshelf.platform.config.HoldshelfConfig;
  * @param languages           Sierra's Preferred Language code (fixed field 263) to a template language
  * @param templatesDir        where the templates are ({@code templates/}, editable like the routes)
  * @param sendBatch           notices recorded and sent together: larger batches cost fewer state writes
+ * @param contacts            where addresses come from: {@code sierra} (its patron records) or {@code libib} (the directory mirror)
+ * @param notifyFrozen        whether a patron frozen in the Libib directory still gets notices
  */
 public record NoticesSettings(
         boolean enabled,
@@ -32,11 +34,15 @@ public record NoticesSettings(
         Path templatesDir,
         String groupId,
         int sendBatch,
-        Smtp smtp) {
+        Smtp smtp,
+        String contacts,
+        boolean notifyFrozen) {
 
     public static final String EMAIL = "email";
     public static final String SMS = "sms";
     public static final String NONE = "none";
+    public static final String SIERRA = "sierra";
+    public static final String LIBIB = "libib";
 
     /**
      * The SMTP server and the sender.
@@ -72,10 +78,9 @@ public record NoticesSettings(
         if (enabled && channels.isEmpty()) {
             throw new ConfigurationException("Setting holdshelf.notices.channels is empty, but notices are enabled");
         }
-        String contacts = config.require("holdshelf.notices.contacts");
-        if (!contacts.equals("sierra")) {
-            throw new ConfigurationException("Setting holdshelf.notices.contacts is '" + contacts
-                    + "'; this version reads contacts from sierra only");
+        String contacts = config.require("holdshelf.notices.contacts").trim().toLowerCase(Locale.ROOT);
+        if (!contacts.equals(SIERRA) && !contacts.equals(LIBIB)) {
+            throw new ConfigurationException("Setting holdshelf.notices.contacts is '" + contacts + "', expected sierra or libib");
         }
         Map<String, String> preferences = map(config, "holdshelf.notices.preference-channels");
         preferences.forEach((code, channel) -> {
@@ -89,7 +94,8 @@ public record NoticesSettings(
         return new NoticesSettings(enabled, channels, list(config, "holdshelf.notices.sources"),
                 config.booleanValue("holdshelf.notices.dry-run"), preferences, languages,
                 config.require("holdshelf.notices.default-language"), config.path("holdshelf.notices.templates-dir"),
-                config.require("holdshelf.notices.group-id"), positive(config, "holdshelf.notices.send-batch"), smtp);
+                config.require("holdshelf.notices.group-id"), positive(config, "holdshelf.notices.send-batch"), smtp, contacts,
+                config.booleanValue("holdshelf.libib.notify-frozen"));
     }
 
     private static Smtp smtp(HoldshelfConfig config) {
@@ -105,6 +111,11 @@ public record NoticesSettings(
                 positive(config, "holdshelf.notices.smtp.connections"), config.duration("holdshelf.notices.smtp.timeout"),
                 positive(config, "holdshelf.notices.smtp.max-attempts"),
                 config.duration("holdshelf.notices.smtp.initial-backoff"), config.duration("holdshelf.notices.smtp.max-backoff"));
+    }
+
+    /** Contacts come from the Libib directory mirror ({@code holdshelf.patrons}) rather than Sierra's records. */
+    public boolean libibContacts() {
+        return LIBIB.equals(contacts);
     }
 
     /** The channel Sierra's Notice Preference code asks for: {@code email}, {@code sms}, {@code none}, or null when unmapped. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.holdshelf.app.Holdshelf;
 import org.holdshelf.events.EventTypes;
@@ -83,6 +84,9 @@ public final class Benchmarks {
             if (scenario.equals("alma") || scenario.equals("all")) {
                 bench.alma();
             }
+            if (scenario.equals("libib") || scenario.equals("all")) {
+                bench.libib();
+            }
         } catch (Exception | AssertionError e) {
             bench.out.add("\nFAILED: " + e);
             status = 1;
@@ -128,6 +132,53 @@ public final class Benchmarks {
                 "holdshelf.sandbox.sierra.page-latency-ms", String.valueOf(pageLatencyMs))));
         sierra.start(0);
         return sierra;
+    }
+
+    /**
+     * The Libib directory mirror of 5,000 patrons (100 pages) at Libib's own pace, one call every
+     * 2 s, against the simulator with 100 ms latency and 30 ms of judging jitter: calls per 2 s
+     * against the allowed one, 429 answers, and patrons mirrored.
+     */
+    private void libib() throws Exception {
+        int patrons = 5_000;
+        long intervalMs = 2_000;
+        out.add("\n## Libib directory mirror: " + String.format(Locale.ROOT, "%,d", patrons)
+                + " patrons, one call every 2 s allowed, latency 100 ms, jitter 30 ms");
+        var sim = org.holdshelf.sandbox.libib.LibibSandboxSettings.defaults().withPace(intervalMs, 100, 30);
+        try (SierraSimulator sierra = sierra(1_000, 0);
+             var libib = new org.holdshelf.sandbox.libib.LibibSimulator(sim, org.holdshelf.sandbox.libib.LibibSimulator.numbered(patrons))) {
+            libib.start(0);
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("holdshelf.libib.enabled", "true");
+            extra.put("holdshelf.libib.base-url", libib.baseUrl());
+            extra.put("holdshelf.libib.api-key", sim.apiKey());
+            extra.put("holdshelf.libib.api-user", sim.apiUser());
+            extra.put("holdshelf.libib.cron", "0 0 0 1 1 ? 2099");
+            extra.put("holdshelf.reports.enabled", "false");
+            long started = System.nanoTime();
+            try (Holdshelf app = pipeline(sierra, false, extra)) {
+                var directory = app.capability(org.holdshelf.directory.DirectoryCapability.class).orElseThrow();
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                while (app.wiring().healthNow().stream().noneMatch(h -> h.name().equals("libib") && h.detail().startsWith("last read"))) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the Libib mirror did not finish within 10 minutes");
+                    }
+                    Thread.sleep(200);
+                }
+                double wall = (System.nanoTime() - started) / 1e9;
+                List<Long> arrivals = libib.acceptedArrivals();
+                double span = (arrivals.get(arrivals.size() - 1) - arrivals.get(0)) / 1e9;
+                double perTwoSeconds = (arrivals.size() - 1) / span * (intervalMs / 1000.0);
+                long minGapMs = Long.MAX_VALUE;
+                for (int i = 1; i < arrivals.size(); i++) {
+                    minGapMs = Math.min(minGapMs, TimeUnit.NANOSECONDS.toMillis(arrivals.get(i) - arrivals.get(i - 1)));
+                }
+                out.add("| patrons mirrored | calls (accepted) | 429 answers | first to last call | calls per 2 s (allowed: 1) | closest arrivals | wall time incl. start-up |\n|---|---|---|---|---|---|---|");
+                out.add(String.format(Locale.ROOT, "| %,d of %,d | %d (%d) | %d | %.1f s | %.3f (%.1f%%) | %d ms | %.1f s |",
+                        directory.store().size(), patrons, libib.calls(), arrivals.size(), libib.throttled(), span,
+                        perTwoSeconds, perTwoSeconds * 100, minGapMs, wall));
+            }
+        }
     }
 
     /** (a) Holds scanned and events published per second, next to a raw producer on the same broker. */

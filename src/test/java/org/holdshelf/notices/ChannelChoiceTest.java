@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.holdshelf.events.DirectoryPatron;
+import org.holdshelf.events.EventTypes;
 import org.holdshelf.platform.config.HoldshelfConfig;
 import org.holdshelf.sierra.SierraPatron;
 import org.junit.jupiter.api.Test;
@@ -57,5 +59,77 @@ class ChannelChoiceTest {
         var d = choice.decide(patron(null, List.of("ada@example.org")));
         assertThat(d.channel()).isEqualTo("email");
         assertThat(d.reason()).isEqualTo("notice preference not set; sent by email");
+    }
+
+    /** A directory mirror of two Libib patrons, counting the lookups. */
+    private static final class Mirror implements ChannelChoice.Directory {
+        final Map<String, DirectoryPatron> patrons = new java.util.HashMap<>();
+        int refreshes;
+
+        Mirror add(String barcode, String email, List<String> notification, boolean frozen) {
+            patrons.put(barcode, new DirectoryPatron(EventTypes.PATRON, 1, barcode, "Ada", "Okafor", email, notification, null,
+                    frozen, "2026-11-30T05:30:00Z", "libib-1"));
+            return this;
+        }
+
+        @Override
+        public Optional<DirectoryPatron> find(String barcode) {
+            return Optional.ofNullable(patrons.get(barcode));
+        }
+
+        @Override
+        public void refresh() {
+            refreshes++;
+        }
+    }
+
+    private static ChannelChoice libib(Mirror mirror, boolean notifyFrozen) {
+        return new ChannelChoice(NoticesSettings.from(HoldshelfConfig.resolve(HoldshelfConfig.classpathDefaults(), null, Map.of(),
+                Map.of()).with(Map.of("holdshelf.notices.contacts", "libib", "holdshelf.libib.notify-frozen",
+                String.valueOf(notifyFrozen)))), mirror);
+    }
+
+    private static Optional<SierraPatron> sierra(String preference, String... barcodes) {
+        return Optional.of(new SierraPatron("42", List.of("Okafor, Ada"), List.of("sierra@example.org"), List.of(),
+                List.of(barcodes), "eng", preference, false));
+    }
+
+    @Test
+    void shouldAddressALibibContactAtEveryNotificationAddressOrElseTheirEmail() {
+        Mirror mirror = new Mirror().add("2000000042", "ada@example.org", List.of("a1@example.org", "not one", "a2@example.org"), false)
+                .add("2000000043", "bo@example.org", List.of(), false);
+        ChannelChoice choice = libib(mirror, false);
+
+        var notified = choice.decide(sierra("z", "2000000042"));
+        assertThat(notified.channel()).isEqualTo("email");
+        assertThat(notified.address()).as("every usable notification address, not Sierra's").isEqualTo("a1@example.org, a2@example.org");
+        assertThat(choice.decide(sierra("z", "9999", "2000000043")).address()).as("a later barcode matches")
+                .isEqualTo("bo@example.org");
+        assertThat(choice.decide(sierra("p", "2000000043"))).satisfies(d -> {
+            assertThat(d.address()).isEqualTo("bo@example.org");
+            assertThat(d.reason()).contains("prefers sms");
+        });
+        choice.refresh();
+        assertThat(mirror.refreshes).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRecordWhyALibibContactGetsNoNotice() {
+        Mirror mirror = new Mirror().add("2000000042", "ada@example.org", List.of(), true).add("2000000044", null, List.of(), false);
+        assertThat(libib(mirror, false).decide(sierra("z", "2000000042"))).satisfies(d -> {
+            assertThat(d.outcome()).isEqualTo("SUPPRESSED");
+            assertThat(d.reason()).startsWith("frozen");
+        });
+        assertThat(libib(mirror, true).decide(sierra("z", "2000000042")).address()).as("notify-frozen")
+                .isEqualTo("ada@example.org");
+        assertThat(libib(mirror, false).decide(sierra("z", "7777"))).satisfies(d -> {
+            assertThat(d.outcome()).isEqualTo("NO_CONTACT");
+            assertThat(d.reason()).isEqualTo("patron barcode not in the Libib directory");
+        });
+        assertThat(libib(mirror, false).decide(sierra("z")).reason()).contains("no barcode in Sierra");
+        assertThat(libib(mirror, false).decide(sierra("z", "2000000044")).reason())
+                .isEqualTo("no usable email address in the Libib directory");
+        assertThat(libib(mirror, false).decide(sierra("-", "2000000042")).outcome()).as("the Sierra preference still counts")
+                .isEqualTo("SUPPRESSED");
     }
 }

@@ -22,6 +22,15 @@ public final class Mask {
         return a.charAt(0) + "***" + a.substring(at);
     }
 
+    /** A comma-separated list of addresses, each masked: {@code a***@example.org, b***@example.org}. */
+    public static String emails(String addresses) {
+        if (addresses == null || addresses.isBlank()) {
+            return "";
+        }
+        return java.util.Arrays.stream(addresses.split(",")).map(String::strip).filter(a -> !a.isEmpty()).map(Mask::email)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** Any phone number as {@code ***-***-} and its last four digits. */
     public static String phone(String number) {
         if (number == null) {

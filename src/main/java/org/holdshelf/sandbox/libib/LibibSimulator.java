@@ -138,50 +138,54 @@ public final class LibibSimulator extends SimulatorServer {
         server.createContext("/patrons", safely(this::patrons));
     }
 
+    /** An answer, sent once the simulated latency (counted from the request's arrival) has passed. */
+    private record Answer(int status, String contentType, byte[] body) {
+
+        static Answer json(int status, byte[] body) {
+            return new Answer(status, "application/json", body);
+        }
+    }
+
     private void patrons(HttpExchange exchange) throws IOException {
         long arrived = requestArrivedNanos();
         calls.incrementAndGet();
-        try {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                sendJson(exchange, 405, error("method not allowed"));
-                return;
-            }
-            var headers = exchange.getRequestHeaders();
-            if (!settings.apiKey().equals(headers.getFirst("x-api-key")) || !settings.apiUser().equals(headers.getFirst("x-api-user"))) {
-                unauthorized.incrementAndGet();
-                sendJson(exchange, 401, error("Invalid API key or user"));
-                return;
-            }
-            if (!admit(arrived)) {
-                throttled.incrementAndGet();
-                sendJson(exchange, 429, error("Too many requests: you may hit the API once every 2 seconds"));
-                return;
-            }
-            String path = exchange.getRequestURI().getPath();
-            if (path.length() > "/patrons/".length() && path.startsWith("/patrons/")) {
-                sendJson(exchange, 200, JSON.writeValueAsBytes(one(path.substring("/patrons/".length()))));
-                return;
-            }
-            String raw = query(exchange.getRequestURI()).getOrDefault("page", "1");
-            int page;
-            try {
-                page = Integer.parseInt(raw.strip());
-            } catch (NumberFormatException e) {
-                sendJson(exchange, 400, error("page must be a number"));
-                return;
-            }
-            Fault fault = faults.get(page);
-            if (fault != null && fault.left().getAndDecrement() > 0) {
-                send(exchange, fault.status(), fault.contentType(), fault.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                return;
-            }
-            sendJson(exchange, 200, page(Math.max(page, 1)));
-        } finally {
-            long left = TimeUnit.MILLISECONDS.toNanos(settings.latencyMs()) - (System.nanoTime() - arrived);
-            if (left > 0) {
-                simulateLatencyNanos(left);
-            }
+        Answer answer = answer(exchange, arrived);
+        long left = TimeUnit.MILLISECONDS.toNanos(settings.latencyMs()) - (System.nanoTime() - arrived);
+        if (left > 0) {
+            simulateLatencyNanos(left);
         }
+        send(exchange, answer.status(), answer.contentType(), answer.body());
+    }
+
+    private Answer answer(HttpExchange exchange, long arrived) throws IOException {
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            return Answer.json(405, error("method not allowed"));
+        }
+        var headers = exchange.getRequestHeaders();
+        if (!settings.apiKey().equals(headers.getFirst("x-api-key")) || !settings.apiUser().equals(headers.getFirst("x-api-user"))) {
+            unauthorized.incrementAndGet();
+            return Answer.json(401, error("Invalid API key or user"));
+        }
+        if (!admit(arrived)) {
+            throttled.incrementAndGet();
+            return Answer.json(429, error("Too many requests: you may hit the API once every 2 seconds"));
+        }
+        String path = exchange.getRequestURI().getPath();
+        if (path.length() > "/patrons/".length() && path.startsWith("/patrons/")) {
+            return Answer.json(200, JSON.writeValueAsBytes(one(path.substring("/patrons/".length()))));
+        }
+        String raw = query(exchange.getRequestURI()).getOrDefault("page", "1");
+        int page;
+        try {
+            page = Integer.parseInt(raw.strip());
+        } catch (NumberFormatException e) {
+            return Answer.json(400, error("page must be a number"));
+        }
+        Fault fault = faults.get(page);
+        if (fault != null && fault.left().getAndDecrement() > 0) {
+            return new Answer(fault.status(), fault.contentType(), fault.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return Answer.json(200, page(Math.max(page, 1)));
     }
 
     /** Accepts the call when no accepted call was judged within the interval of this one's judgment. */
