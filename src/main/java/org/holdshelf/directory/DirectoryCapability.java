@@ -7,7 +7,6 @@ import java.util.Set;
 
 import io.micrometer.core.instrument.Gauge;
 import org.holdshelf.events.DirectoryPatron;
-import org.holdshelf.events.EventTypes;
 import org.holdshelf.platform.config.HoldshelfConfig;
 import org.holdshelf.platform.kafka.CompactedTopicStore;
 import org.holdshelf.platform.kafka.RecordPublisher;
@@ -18,7 +17,7 @@ import org.holdshelf.platform.runtime.Wiring;
 /**
  * The Libib patron directory: a mirror of Libib's patron list on the compacted
  * {@code holdshelf.patrons}, keyed by barcode ({@code routes/libib.camel.yaml}), read on
- * {@code holdshelf.libib.cron} and at start-up while the mirror is empty, at Libib's pace. Notices
+ * {@code holdshelf.libib.cron} and at start-up until a read went through the whole directory, at Libib's pace. Notices
  * look contacts up in it, never in the API. Settings: {@code holdshelf.libib.*}
  * ({@link DirectorySettings}); off unless {@code holdshelf.libib.enabled}.
  */
@@ -75,7 +74,8 @@ public final class DirectoryCapability implements Capability {
         w.bind("libibMirror", mirror);
         w.health(name(), mirror::health);
         w.closeOnStop(this::closeStore);
-        Gauge.builder("holdshelf.libib.patrons", this, c -> c.store == null ? 0 : c.store.size())
+        Gauge.builder("holdshelf.libib.patrons", this, c -> c.store == null ? 0
+                        : c.store.size() - (c.store.get(DirectoryPatron.MIRROR_KEY).isPresent() ? 1 : 0))
                 .description("Patrons in the Libib directory mirror").register(w.meters());
     }
 
@@ -90,7 +90,7 @@ public final class DirectoryCapability implements Capability {
     public synchronized CompactedTopicStore<DirectoryPatron> store() {
         if (store == null) {
             store = new CompactedTopicStore<>(wiring.kafkaConnection().get(), wiring.topic(Topic.PATRONS),
-                    DirectoryPatron.class, EventTypes.PATRON, "holdshelf-libib-mirror", Duration.ofSeconds(60));
+                    DirectoryPatron.class, DirectoryPatron::type, "holdshelf-libib-mirror", Duration.ofSeconds(60));
         }
         return store;
     }

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each page's patrons are recorded on the compacted {@code holdshelf.patrons} under their
  * barcode as soon as the page is read (acknowledged by the broker), so a mirror that stops half-way
- * has still refreshed what it read. Patrons that left Libib get a tombstone only after a complete
+ * has still refreshed what it read. The first read into an empty mirror is the exception: it
+ * records its patrons once it reached the last page, so that nobody reading the mirror sees half a
+ * directory (notices would take the other half for patrons Libib does not know). Patrons that left Libib get a tombstone only after a complete
  * read ({@link MirrorRun#incompleteBecause()}). A patron record that cannot be mirrored is a dead
  * letter and the page goes on; a page that cannot be read after its retries is a dead letter and
  * the read goes on without removing anyone; Libib refusing the credentials stops the mirror until
@@ -96,7 +98,7 @@ public final class LibibMirror {
             throw new MirrorNotStartedException("A Libib mirror is already running");
         }
         Instant now = clock.instant();
-        MirrorRun run = new MirrorRun("libib-" + now.toEpochMilli(), now);
+        MirrorRun run = new MirrorRun("libib-" + now.toEpochMilli(), now, neverRead());
         exchange.setProperty(RUN, run);
         lastProgressNanos = System.nanoTime();
         LOG.info("Libib mirror {} started ({}), calls {} ms after the previous answer", run.id(), exchange.getMessage().getBody(String.class),
@@ -187,7 +189,11 @@ public final class LibibMirror {
     private void record(MirrorRun run, LibibPage page) {
         Map<String, DirectoryPatron> byBarcode = new LinkedHashMap<>();
         page.patrons().forEach(p -> byBarcode.put(p.barcode(), p));
-        store.get().putAll(byBarcode);
+        if (run.first()) {
+            run.heldBack().putAll(byBarcode);
+        } else {
+            store.get().putAll(byBarcode);
+        }
         if (!page.rejected().isEmpty()) {
             List<OutboundRecord> letters = new ArrayList<>(page.rejected().size());
             for (LibibPage.Rejected r : page.rejected()) {
@@ -232,12 +238,24 @@ public final class LibibMirror {
         MirrorRun run = run(exchange);
         String incomplete = run.incompleteBecause();
         int gone = 0;
+        if (run.first()) {
+            if (!run.reachedTheEnd()) {
+                LOG.warn("Libib mirror {} was the first read and stopped early: nothing recorded, the next read starts over ({})",
+                        run.id(), incomplete);
+                run.heldBack().clear();
+            }
+            store.get().putAll(run.heldBack());
+        }
+        if (run.reachedTheEnd()) {
+            // after every patron of the read is acknowledged: whoever sees this record sees them all
+            store.get().put(DirectoryPatron.MIRROR_KEY, DirectoryPatron.mirrorRead(run.id(), clock.instant().toString()));
+        }
         if (incomplete == null) {
             CompactedTopicStore<DirectoryPatron> s = store.get();
             List<String> missing = new ArrayList<>();
             Set<String> seen = run.seen();
             s.forEach((barcode, patron) -> {
-                if (!seen.contains(barcode)) {
+                if (!seen.contains(barcode) && !patron.isMirrorRead()) {
                     missing.add(barcode);
                 }
             });
@@ -282,9 +300,12 @@ public final class LibibMirror {
         }
     }
 
-    /** True when the mirror holds nobody yet: the pipeline then reads the directory at start-up. */
-    public boolean directoryEmpty() {
-        return store.get().size() == 0;
+    /**
+     * True until a read has gone through the whole directory (no {@code MIRROR_READ} record): the
+     * pipeline then reads it at start-up, and notices addressed from it wait.
+     */
+    public boolean neverRead() {
+        return store.get().get(DirectoryPatron.MIRROR_KEY).isEmpty();
     }
 
     /** The pipeline is stopping: a running read stops before its next call (nobody is removed). */

@@ -18,6 +18,9 @@ public final class MirrorRun {
 
     private final String id;
     private final Instant started;
+    /** The first read into an empty mirror: its patrons are held back until it reached the last page. */
+    private final boolean first;
+    private final java.util.Map<String, org.holdshelf.events.DirectoryPatron> heldBack = new java.util.LinkedHashMap<>();
     private final long startedNanos = System.nanoTime();
     private final Set<String> seen = new HashSet<>();
     private final List<String> gaps = new ArrayList<>();
@@ -35,8 +38,32 @@ public final class MirrorRun {
     private String stoppedBecause;
 
     MirrorRun(String id, Instant started) {
+        this(id, started, false);
+    }
+
+    /**
+     * @param first no read has gone through the whole directory yet: this read publishes its patrons only once it reached the last
+     *              page, so that readers of the mirror (the notices) never see half a directory and
+     *              take the other half for patrons Libib does not know
+     */
+    MirrorRun(String id, Instant started, boolean first) {
         this.id = id;
         this.started = started;
+        this.first = first;
+    }
+
+    public boolean first() {
+        return first;
+    }
+
+    /** Patrons of a first read, kept until it reached the last page. */
+    java.util.Map<String, org.holdshelf.events.DirectoryPatron> heldBack() {
+        return heldBack;
+    }
+
+    /** True when the read went through to its last page (pages may have been skipped), false when it stopped early. */
+    public boolean reachedTheEnd() {
+        return done && stoppedBecause == null;
     }
 
     public String id() {

@@ -22,6 +22,8 @@ public final class EventTypes {
     public static final String SCAN_IN = "SCAN_IN";
     /** One patron of the Libib directory mirror on {@code holdshelf.patrons} (a tombstone when they left it). */
     public static final String PATRON = "PATRON";
+    /** On {@code holdshelf.patrons} under the key {@code #mirror}: the last read of the whole directory that reached its end. */
+    public static final String MIRROR_READ = "MIRROR_READ";
 
     /** Bumped on any incompatible change of a record's fields; consumers check it. */
     public static final int SCHEMA_VERSION = 1;

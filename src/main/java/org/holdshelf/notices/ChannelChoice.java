@@ -47,6 +47,9 @@ final class ChannelChoice {
 
         /** Reads what the mirror recorded since the last look. */
         void refresh();
+
+        /** True once a read of the whole directory has been recorded: every patron it read is in the mirror. */
+        boolean read();
     }
 
     /** The addresses on the patron's record, or why there is none; or a decision already (frozen, unknown). */
@@ -67,6 +70,18 @@ final class ChannelChoice {
         }
         this.settings = settings;
         this.directory = settings.libibContacts() ? directory : null;
+    }
+
+    /**
+     * Why contacts cannot be read now, or null when they can: the Libib directory mirror has not
+     * read the whole directory yet, and deciding now would leave patrons NO_CONTACT for good.
+     */
+    String notReady() {
+        if (directory != null && !directory.read()) {
+            return "the Libib directory mirror (holdshelf.patrons) has not read the whole directory yet; notices are "
+                    + "addressed once it has";
+        }
+        return null;
     }
 
     /** Brings the directory mirror up to date, when contacts come from it. */

@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import org.holdshelf.events.DirectoryPatron;
-import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.NoticeEvent;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.platform.config.ConfigurationException;
@@ -98,6 +97,11 @@ public final class NoticesCapability implements Capability {
             public void refresh() {
                 directory().refresh();
             }
+
+            @Override
+            public boolean read() {
+                return directory().get(DirectoryPatron.MIRROR_KEY).isPresent();
+            }
         } : null);
         service = w.closeOnStop(new NoticesService(settings, new SierraClient(sierraSettings, w.zone()), channels, templates,
                 this::mail, this::state,
@@ -133,10 +137,10 @@ public final class NoticesCapability implements Capability {
     private synchronized CompactedTopicStore<DirectoryPatron> directory() {
         if (directory == null) {
             directory = new CompactedTopicStore<>(wiring.kafkaConnection().get(), wiring.topic(Topic.PATRONS),
-                    DirectoryPatron.class, EventTypes.PATRON, "holdshelf-notices-directory", Duration.ofSeconds(60));
-            if (directory.size() == 0) {
-                LOG.warn("Notices take contacts from the Libib directory mirror ({}), which is empty: every notice is NO_CONTACT "
-                        + "until the mirror has read Libib (holdshelf.libib.enabled on this or another instance)",
+                    DirectoryPatron.class, DirectoryPatron::type, "holdshelf-notices-directory", Duration.ofSeconds(60));
+            if (directory.get(DirectoryPatron.MIRROR_KEY).isEmpty()) {
+                LOG.warn("Notices take contacts from the Libib directory mirror ({}), which has not read the whole directory yet: "
+                        + "notices wait until it has (holdshelf.libib.enabled on this or another instance)",
                         wiring.topic(Topic.PATRONS));
             }
         }

@@ -134,7 +134,7 @@ public final class NoticesService implements AutoCloseable {
         List<HoldEvent> ready = readyHolds(marker, partition, markerOffset);
         CompactedTopicStore<Announcement> announced = state.get();
         announced.refresh(); // what another instance recorded, if this location moved here
-        channels.refresh(); // the directory mirror's latest read, when contacts come from it
+        channels.refresh(); // the directory mirror's latest reads, when contacts come from it
 
         Map<String, List<HoldEvent>> toAnnounce = new TreeMap<>();
         Set<String> interrupted = new HashSet<>();
@@ -147,6 +147,11 @@ public final class NoticesService implements AutoCloseable {
                 interrupted.add(hold.patronId());
             }
             toAnnounce.computeIfAbsent(hold.patronId(), p -> new ArrayList<>()).add(hold);
+        }
+        String contactsMissing = toAnnounce.isEmpty() ? null : channels.notReady();
+        if (contactsMissing != null) {
+            // an empty directory would make every patron NO_CONTACT, settled for good: wait for it instead
+            throw new IllegalStateException("Notices for " + location + " of run " + runId + " wait: " + contactsMissing);
         }
         if (!settings.dryRun()) {
             forgetHoldsThatLeftTheShelf(announced, location, ready);

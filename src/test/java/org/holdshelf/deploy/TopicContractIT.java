@@ -46,7 +46,7 @@ class TopicContractIT {
             Map.entry(EventTypes.RUN_END, "RunEnd"), Map.entry(EventTypes.RUN_STARTED, "RunEvent"),
             Map.entry(EventTypes.RUN_PROGRESS, "RunEvent"), Map.entry(EventTypes.RUN_COMPLETED, "RunEvent"),
             Map.entry(EventTypes.RUN_FAILED, "RunEvent"), Map.entry(EventTypes.SCAN_IN, "ScanOutcome"),
-            Map.entry(EventTypes.NOTICE, "NoticeEvent"), Map.entry(EventTypes.PATRON, "DirectoryPatron"),
+            Map.entry(EventTypes.NOTICE, "NoticeEvent"), Map.entry(EventTypes.PATRON, "DirectoryPatron"), Map.entry(EventTypes.MIRROR_READ, "MirrorRead"),
             Map.entry(EventTypes.DEAD_LETTER, "DeadLetter"));
 
     @TempDir

@@ -81,6 +81,11 @@ class ChannelChoiceTest {
         public void refresh() {
             refreshes++;
         }
+
+        @Override
+        public boolean read() {
+            return !patrons.isEmpty();
+        }
     }
 
     private static ChannelChoice libib(Mirror mirror, boolean notifyFrozen) {
@@ -111,6 +116,10 @@ class ChannelChoiceTest {
         });
         choice.refresh();
         assertThat(mirror.refreshes).isEqualTo(1);
+        assertThat(choice.notReady()).isNull();
+        assertThat(libib(new Mirror(), false).notReady()).as("a mirror never read: notices wait").contains("has not read");
+        assertThat(new ChannelChoice(NoticesSettings.from(HoldshelfConfig.resolve(HoldshelfConfig.classpathDefaults(), null,
+                Map.of(), Map.of()))).notReady()).as("contacts from Sierra").isNull();
     }
 
     @Test

@@ -129,4 +129,35 @@ class LibibContactsIT {
             assertThat(h.libib().calls()).as("notices read the mirror, never Libib").isEqualTo(libibCalls);
         }
     }
+
+    @Test
+    void shouldHoldNoticesBackWhileTheDirectoryMirrorIsEmptyThenAddressThemAll() throws Exception {
+        try (PipelineHarness h = PipelineHarness.create("libib-wait", SierraSandboxSettings.builder().holds(2_000).seed(13).build(),
+                reports).withNotices(smtp.getSmtp().getPort()).withLibib(20).set("holdshelf.notices.contacts", "libib")
+                .set("holdshelf.libib.max-attempts", "1")) {
+            Map<String, Set<String>> expected = expectedRecipients(h.data(), h.libib().directory());
+            h.libib().fail(1, 503, "application/json", "{\"error\": \"down for maintenance\"}", 1_000);
+            Holdshelf app = h.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.wiring().healthNow().stream()
+                    .anyMatch(c -> c.name().equals("libib") && c.detail().startsWith("last read incomplete")));
+
+            RunEvent run = app.harvestNow("before the directory");
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> smtp.getReceivedMessages().length == 0 && h.records("notices", EventTypes.NOTICE).isEmpty());
+
+            h.libib().fail(1, 503, "application/json", "{}", 0);
+            app.camel().createFluentProducerTemplate().to("direct:libib-mirror").withBody("test").request();
+            assertThat(app.awaitFollowUps(run, Duration.ofSeconds(120)).get("notices")).isPresent();
+            Set<String> sentTo = new TreeSet<>();
+            for (MimeMessage m : smtp.getReceivedMessages()) {
+                for (Address a : m.getRecipients(jakarta.mail.Message.RecipientType.TO)) {
+                    sentTo.add(a.toString());
+                }
+            }
+            assertThat(sentTo).as("every patron the directory knows got their notice once it was read")
+                    .isEqualTo(expected.values().stream().flatMap(Set::stream).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+            assertThat(h.records("notices", EventTypes.NOTICE).stream().map(r -> Json.read(r.value(), NoticeEvent.class)))
+                    .filteredOn(n -> "SENT".equals(n.outcome())).hasSize(expected.size());
+        }
+    }
 }

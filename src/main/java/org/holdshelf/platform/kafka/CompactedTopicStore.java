@@ -57,8 +57,8 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
 
     private final String topic;
     private final Class<V> type;
-    /** The {@code holdshelf-type} header of the values written, or null for an internal topic without one. */
-    private final byte[] recordType;
+    /** The {@code holdshelf-type} header of a value written, or null for an internal topic without one. */
+    private final java.util.function.Function<V, String> recordType;
     private final Duration timeout;
     private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
     /** Offsets of keys deleted here whose tombstone may not have been read back yet. */
@@ -78,14 +78,14 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     }
 
     /**
-     * A store whose values carry the {@code holdshelf-type} header {@code recordType}, as every
-     * record of a topic other teams read does (tombstones carry none).
+     * A store whose values carry the {@code holdshelf-type} header {@code recordType} gives them, as
+     * every record of a topic other teams read does (tombstones carry none).
      */
-    public CompactedTopicStore(Properties connection, String topic, Class<V> type, String recordType, String clientName,
-                               Duration timeout) {
+    public CompactedTopicStore(Properties connection, String topic, Class<V> type, java.util.function.Function<V, String> recordType,
+                               String clientName, Duration timeout) {
         this.topic = topic;
         this.type = type;
-        this.recordType = recordType == null ? null : recordType.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.recordType = recordType;
         this.timeout = timeout;
         long started = System.nanoTime();
         KafkaConsumer<String, byte[]> c = null;
@@ -124,14 +124,14 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
 
     /** Records {@code value} under {@code key}; durable when this returns. */
     public void put(String key, V value) {
-        long offset = send(key, Json.toBytes(value));
+        long offset = send(record(key, value));
         keepNewest(key, new Entry<>(value, offset));
     }
 
     /** Records every value of {@code values} under its key, sent together; durable when this returns. */
     public void putAll(Map<String, V> values) {
         Map<String, Future<RecordMetadata>> acks = new java.util.LinkedHashMap<>();
-        values.forEach((key, value) -> acks.put(key, producer.send(record(key, Json.toBytes(value)))));
+        values.forEach((key, value) -> acks.put(key, producer.send(record(key, value))));
         acks.forEach((key, ack) -> keepNewest(key, new Entry<>(values.get(key), await(key, ack))));
     }
 
@@ -144,7 +144,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
 
     /** Removes {@code key}: a tombstone, durable when this returns. */
     public void delete(String key) {
-        forget(key, send(key, null));
+        forget(key, send(new ProducerRecord<>(topic, key, null)));
     }
 
     private void forget(String key, long offset) {
@@ -152,14 +152,14 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         deletedAt.merge(key, offset, Math::max);
     }
 
-    private long send(String key, byte[] value) {
-        return await(key, producer.send(record(key, value)));
+    private long send(ProducerRecord<String, byte[]> record) {
+        return await(record.key(), producer.send(record));
     }
 
-    private ProducerRecord<String, byte[]> record(String key, byte[] value) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-        if (value != null && recordType != null) {
-            record.headers().add(EventTypes.HEADER, recordType);
+    private ProducerRecord<String, byte[]> record(String key, V value) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, Json.toBytes(value));
+        if (recordType != null) {
+            record.headers().add(EventTypes.HEADER, recordType.apply(value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return record;
     }
