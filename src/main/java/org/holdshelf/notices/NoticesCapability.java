@@ -177,7 +177,8 @@ public final class NoticesCapability implements Capability {
                     String summary = counts.isEmpty() ? "none: no hold newly on the shelf"
                             : counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().toLowerCase(java.util.Locale.ROOT)
                                     .replace('_', ' ')).collect(Collectors.joining(", "));
-                    return Optional.of(summary + (settings.dryRun() ? " (dry run)" : "") + " (notices.csv)");
+                    return Optional.of(summary + (settings.dryRun() ? " (dry run)" : "")
+                            + (settings.libibContacts() ? ", addressed from the Libib directory" : "") + " (notices.csv)");
                 }
                 Thread.sleep(50);
             }
