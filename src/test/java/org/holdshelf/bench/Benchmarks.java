@@ -158,13 +158,9 @@ public final class Benchmarks {
             long started = System.nanoTime();
             try (Holdshelf app = pipeline(sierra, false, extra)) {
                 var directory = app.capability(org.holdshelf.directory.DirectoryCapability.class).orElseThrow();
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-                while (app.wiring().healthNow().stream().noneMatch(h -> h.name().equals("libib") && h.detail().startsWith("last read"))) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("the Libib mirror did not finish within 10 minutes");
-                    }
-                    Thread.sleep(200);
-                }
+                org.awaitility.Awaitility.await("the Libib mirror's read").atMost(Duration.ofMinutes(10))
+                        .pollInterval(Duration.ofMillis(200)).until(() -> app.wiring().healthNow().stream()
+                                .anyMatch(h -> h.name().equals("libib") && h.detail().startsWith("last read")));
                 double wall = (System.nanoTime() - started) / 1e9;
                 // the store holds the patrons and the MIRROR_READ record of the complete read
                 List<Long> arrivals = libib.acceptedArrivals();
