@@ -73,7 +73,6 @@ public final class DirectoryCapability implements Capability {
                 letters::publish, w.clock(), w.meters());
         w.bind("libibMirror", mirror);
         w.health(name(), mirror::health);
-        w.closeOnStop(this::closeStore);
         Gauge.builder("holdshelf.libib.patrons", this, c -> c.store == null ? 0
                         : c.store.size() - (c.store.get(DirectoryPatron.MIRROR_KEY).isPresent() ? 1 : 0))
                 .description("Patrons in the Libib directory mirror").register(w.meters());
@@ -86,18 +85,11 @@ public final class DirectoryCapability implements Capability {
         }
     }
 
-    /** The mirror's topic, read on first use (the Kafka connection is known by then). */
+    /** The mirror's topic, read on first use (the Kafka connection is known by then); shared with the notices. */
     public synchronized CompactedTopicStore<DirectoryPatron> store() {
         if (store == null) {
-            store = new CompactedTopicStore<>(wiring.kafkaConnection().get(), wiring.topic(Topic.PATRONS),
-                    DirectoryPatron.class, DirectoryPatron::type, "holdshelf-libib-mirror", Duration.ofSeconds(60));
+            store = wiring.compactedStore(Topic.PATRONS, DirectoryPatron.class, DirectoryPatron::type);
         }
         return store;
-    }
-
-    private synchronized void closeStore() {
-        if (store != null) {
-            store.close();
-        }
     }
 }

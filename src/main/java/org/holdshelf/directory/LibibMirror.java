@@ -1,6 +1,5 @@
 package org.holdshelf.directory;
 
-import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,7 +141,8 @@ public final class LibibMirror {
         Message m = exchange.getMessage();
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         byte[] body = m.getBody(byte[].class);
-        Duration retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
+        String retryAfterHeader = m.getHeader("Retry-After", String.class);
+        Duration retryAfter = retryAfterHeader == null ? null : RetryAfter.parse(retryAfterHeader, clock);
         m.getHeaders().clear(); // the credentials go no further
         int code = status == null ? 0 : status;
         if (code == 401 || code == 403) {
@@ -238,13 +238,11 @@ public final class LibibMirror {
         MirrorRun run = run(exchange);
         String incomplete = run.incompleteBecause();
         int gone = 0;
-        if (run.first()) {
-            if (!run.reachedTheEnd()) {
-                LOG.warn("Libib mirror {} was the first read and stopped early: nothing recorded, the next read starts over ({})",
-                        run.id(), incomplete);
-                run.heldBack().clear();
-            }
+        if (run.first() && run.reachedTheEnd()) {
             store.get().putAll(run.heldBack());
+        } else if (run.first()) {
+            LOG.warn("Libib mirror {} was the first read and stopped early: nothing recorded, the next read starts over ({})",
+                    run.id(), incomplete);
         }
         if (run.reachedTheEnd()) {
             // after every patron of the read is acknowledged: whoever sees this record sees them all
@@ -330,9 +328,5 @@ public final class LibibMirror {
             throw new IllegalStateException("No Libib mirror in this exchange: the route must call begin first");
         }
         return run;
-    }
-
-    private Duration retryAfter(String value) {
-        return value == null ? null : RetryAfter.of(HttpHeaders.of(Map.of("Retry-After", List.of(value)), (a, b) -> true), clock);
     }
 }

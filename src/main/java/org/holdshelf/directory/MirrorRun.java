@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+
+import org.holdshelf.events.DirectoryPatron;
 
 /**
  * One read of the whole Libib directory, page after page: where it is, what it saw, and whether it
@@ -20,7 +24,7 @@ public final class MirrorRun {
     private final Instant started;
     /** The first read into an empty mirror: its patrons are held back until it reached the last page. */
     private final boolean first;
-    private final java.util.Map<String, org.holdshelf.events.DirectoryPatron> heldBack = new java.util.LinkedHashMap<>();
+    private final Map<String, DirectoryPatron> heldBack = new LinkedHashMap<>();
     private final long startedNanos = System.nanoTime();
     private final Set<String> seen = new HashSet<>();
     private final List<String> gaps = new ArrayList<>();
@@ -57,7 +61,7 @@ public final class MirrorRun {
     }
 
     /** Patrons of a first read, kept until it reached the last page. */
-    java.util.Map<String, org.holdshelf.events.DirectoryPatron> heldBack() {
+    Map<String, DirectoryPatron> heldBack() {
         return heldBack;
     }
 

@@ -132,12 +132,12 @@ public final class NoticesCapability implements Capability {
 
     /**
      * The Libib directory mirror ({@code holdshelf.patrons}), read from its topic on first use: a
-     * local view, so no notice calls Libib. The directory capability (here or on another instance) writes it.
+     * local view, so no notice calls Libib. The directory capability (here, sharing this view, or on
+     * another instance) writes it.
      */
     private synchronized CompactedTopicStore<DirectoryPatron> directory() {
         if (directory == null) {
-            directory = new CompactedTopicStore<>(wiring.kafkaConnection().get(), wiring.topic(Topic.PATRONS),
-                    DirectoryPatron.class, DirectoryPatron::type, "holdshelf-notices-directory", Duration.ofSeconds(60));
+            directory = wiring.compactedStore(Topic.PATRONS, DirectoryPatron.class, DirectoryPatron::type);
             if (directory.get(DirectoryPatron.MIRROR_KEY).isEmpty()) {
                 LOG.warn("Notices take contacts from the Libib directory mirror ({}), which has not read the whole directory yet: "
                         + "notices wait until it has (holdshelf.libib.enabled on this or another instance)",
@@ -160,9 +160,6 @@ public final class NoticesCapability implements Capability {
         }
         if (state != null) {
             state.close();
-        }
-        if (directory != null) {
-            directory.close();
         }
     }
 

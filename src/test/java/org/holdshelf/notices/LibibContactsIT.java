@@ -11,9 +11,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.Address;
 import jakarta.mail.internet.MimeMessage;
@@ -28,9 +27,8 @@ import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SimHold;
 import org.holdshelf.sandbox.sierra.SimPatron;
 import org.holdshelf.testing.PipelineHarness;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,23 +42,12 @@ import static org.awaitility.Awaitility.await;
  */
 class LibibContactsIT {
 
-    private static final Pattern NOTICE_ID = Pattern.compile("<(.+)-([^-]+)-(\\d+)@cityville\\.example\\.org>");
-
     @TempDir
     Path reports;
 
-    private GreenMail smtp;
-
-    @BeforeEach
-    void startSmtp() {
-        smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        smtp.start();
-    }
-
-    @AfterEach
-    void stopSmtp() {
-        smtp.stop();
-    }
+    /** A real SMTP server per test. */
+    @RegisterExtension
+    final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
 
     /** The Libib patron a Sierra patron is matched to: the first of their barcodes the directory has. */
     private static Optional<LibibSimulator.Patron> inDirectory(SimPatron patron, List<LibibSimulator.Patron> directory) {
@@ -104,7 +91,7 @@ class LibibContactsIT {
 
             Map<String, Set<String>> received = new TreeMap<>();
             for (MimeMessage m : smtp.getReceivedMessages()) {
-                Matcher id = NOTICE_ID.matcher(m.getMessageID());
+                Matcher id = NoticesIT.NOTICE_ID.matcher(m.getMessageID());
                 assertThat(id.matches()).isTrue();
                 String pair = id.group(3) + "@" + id.group(2);
                 Set<String> to = new TreeSet<>();

@@ -44,7 +44,8 @@ import static org.awaitility.Awaitility.await;
  */
 class NoticesIT {
 
-    private static final Pattern NOTICE_ID = Pattern.compile("<(.+)-([^-]+)-(\\d+)@cityville\\.example\\.org>");
+    /** The run, location and patron a notice's Message-ID names. */
+    static final Pattern NOTICE_ID = Pattern.compile("<(.+)-([^-]+)-(\\d+)@cityville\\.example\\.org>");
 
     @TempDir
     Path reports;

@@ -18,7 +18,8 @@ public final class RetryAfter {
         return headers.firstValue("Retry-After").map(v -> parse(v, clock)).orElse(null);
     }
 
-    static Duration parse(String value, Clock clock) {
+    /** The wait a {@code Retry-After} value asks for, or null when it is not readable. */
+    public static Duration parse(String value, Clock clock) {
         String v = value.trim();
         try {
             long seconds = Long.parseLong(v);

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.holdshelf.platform.config.HoldshelfConfig;
 import org.holdshelf.platform.files.RunDirectory;
+import org.holdshelf.platform.kafka.CompactedTopicStore;
 import org.holdshelf.platform.kafka.DeadLetters;
 import org.holdshelf.platform.kafka.KafkaClients;
 import org.holdshelf.platform.kafka.Topic;
@@ -44,6 +45,8 @@ public final class Wiring {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, Supplier<Health>> health = new LinkedHashMap<>();
     private final List<ConsumerGroup> consumerGroups = new ArrayList<>();
+    /** The in-process view of each compacted topic opened so far; guarded by itself. */
+    private final Map<Topic, CompactedTopicStore<?>> stores = new java.util.EnumMap<>(Topic.class);
     private volatile RunTrigger runTrigger;
 
     public Wiring(HoldshelfConfig config, Clock clock, String instanceId, Supplier<CamelContext> camel,
@@ -129,6 +132,29 @@ public final class Wiring {
             closeables.add(resource);
         }
         return resource;
+    }
+
+    /**
+     * The one in-process view of a compacted topic, opened (the whole topic read) on first use and
+     * closed when the pipeline stops. Capabilities that use the same topic share it: the directory
+     * mirror writes {@code holdshelf.patrons} and the notices read it through one copy in memory.
+     *
+     * @param recordType the {@code holdshelf-type} header of each value written, or null for an internal topic
+     */
+    @SuppressWarnings("unchecked")
+    public <V> CompactedTopicStore<V> compactedStore(Topic topic, Class<V> type, java.util.function.Function<V, String> recordType) {
+        if (topic.cleanup() != Topic.Cleanup.COMPACT) {
+            throw new IllegalArgumentException(topic + " is not a compacted topic");
+        }
+        synchronized (stores) {
+            CompactedTopicStore<?> store = stores.get(topic);
+            if (store == null) {
+                store = closeOnStop(new CompactedTopicStore<>(kafkaConnection().get(), topic(topic), type, recordType,
+                        "holdshelf-" + topic.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), java.time.Duration.ofSeconds(60)));
+                stores.put(topic, store);
+            }
+            return (CompactedTopicStore<V>) store;
+        }
     }
 
     /** Registers a health check. */
