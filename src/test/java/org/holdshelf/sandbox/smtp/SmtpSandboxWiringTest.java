@@ -87,6 +87,13 @@ class SmtpSandboxWiringTest {
                 "holdshelf.sandbox.smtp.port", "not read when disabled"))) {
 
             assertThat(sandbox.smtp()).isEmpty();
+            assertThat(sandbox.configuration().keySet()).noneMatch(key -> key.startsWith("holdshelf.notices.smtp."))
+                    .doesNotContain("holdshelf.notices.from");
+        }
+        // the SMS gateway turns notices on as well: off too, the notices are left alone
+        try (Sandbox sandbox = Sandbox.start(settings("holdshelf.sandbox.smtp.enabled", "false",
+                "holdshelf.sandbox.sms.enabled", "false"))) {
+
             assertThat(sandbox.configuration().keySet()).noneMatch(key -> key.startsWith("holdshelf.notices."));
         }
     }
