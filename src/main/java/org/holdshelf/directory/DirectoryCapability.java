@@ -2,7 +2,6 @@ package org.holdshelf.directory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import io.micrometer.core.instrument.Gauge;
@@ -40,18 +39,6 @@ public final class DirectoryCapability implements Capability {
     @Override
     public boolean enabled() {
         return settings.enabled();
-    }
-
-    /**
-     * camel-http's client must not retry on its own (Apache HttpClient asks again after a 429 or a
-     * 503 by default, behind Libib's pace): the mirror's one retry policy decides.
-     */
-    @Override
-    public Map<String, String> camelSettings() {
-        String timeout = Long.toString(settings.callTimeout().toMillis());
-        return Map.of("camel.component.http.automatic-retries-disabled", "true",
-                "camel.component.http.connect-timeout", timeout,
-                "camel.component.http.response-timeout", timeout);
     }
 
     @Override

@@ -15,7 +15,6 @@ import org.holdshelf.platform.http.RetryPolicy;
  * @param minInterval   Libib's pace: one call per this interval ("once every 2 seconds")
  * @param margin        added to every interval, for a server that judges calls a little after they arrive
  * @param retry         attempts of one page after a 429, a 5xx, a connection failure or an unreadable answer
- * @param callTimeout   connect and response timeout of one call
  * @param notifyFrozen  whether frozen patrons ({@code freeze: 1}) still get notices
  */
 public record DirectorySettings(
@@ -28,7 +27,6 @@ public record DirectorySettings(
         Duration minInterval,
         Duration margin,
         RetryPolicy retry,
-        Duration callTimeout,
         boolean notifyFrozen) {
 
     public static final String ENABLED = "holdshelf.libib.enabled";
@@ -73,7 +71,7 @@ public record DirectorySettings(
                 config.duration("holdshelf.libib.min-interval"), config.duration("holdshelf.libib.margin"),
                 new RetryPolicy(attempts, config.duration("holdshelf.libib.initial-backoff"),
                         config.duration("holdshelf.libib.max-backoff")),
-                config.duration("holdshelf.libib.call-timeout"), config.booleanValue("holdshelf.libib.notify-frozen"));
+                config.booleanValue("holdshelf.libib.notify-frozen"));
     }
 
     private static void require(String key, String value) {

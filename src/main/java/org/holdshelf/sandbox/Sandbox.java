@@ -16,13 +16,16 @@ import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
 import org.holdshelf.sandbox.smtp.SmtpSandboxSettings;
 import org.holdshelf.sandbox.smtp.SmtpSimulator;
+import org.holdshelf.sandbox.sms.SmsGatewaySimulator;
+import org.holdshelf.sandbox.sms.SmsSandboxSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The bundled simulated APIs behind {@code --sandbox}: Sierra with a generated data set, Alma
  * knowing most (not all) of that data set's in-transit item barcodes, a Libib patron directory
- * overlapping that data set's patrons, and an SMTP sink for the pickup notices. Configured by the {@code holdshelf.sandbox.*} settings; {@link #configuration()}
+ * overlapping that data set's patrons, an SMTP sink and an SMS gateway (webhook and Twilio) for the
+ * pickup notices. Configured by the {@code holdshelf.sandbox.*} settings; {@link #configuration()}
  * points the pipeline at them.
  */
 public final class Sandbox implements AutoCloseable {
@@ -32,6 +35,18 @@ public final class Sandbox implements AutoCloseable {
     /** The notices' sender when the settings name none: the sandbox's own library. */
     public static final String DEFAULT_NOTICE_FROM = "Holdshelf Sandbox Library <holds@sandbox.example.org>";
     private static final String NOTICE_FROM = "holdshelf.notices.from";
+    /** The sending number of the texts when the settings name none: a fictional Cincinnati number. */
+    public static final String DEFAULT_SMS_FROM = "+15135550100";
+    private static final String SMS_FROM = "holdshelf.notices.sms.from";
+    private static final String SMS_PROVIDER = "holdshelf.notices.sms.provider";
+    /**
+     * Shares of numbers the sandbox's gateway treats as opted out and as landlines when the
+     * settings leave them empty, so a sandbox run shows OPTED_OUT and FAILED texts too.
+     */
+    static final String SMS_OPTED_OUT_PERCENT = SmsSandboxSettings.PREFIX + "opted-out-percent";
+    static final String SMS_LANDLINE_PERCENT = SmsSandboxSettings.PREFIX + "landline-percent";
+    static final String DEFAULT_SMS_OPTED_OUT_PERCENT = "2";
+    static final String DEFAULT_SMS_LANDLINE_PERCENT = "3";
 
     private final SierraSimulator sierra;
     private final AlmaSimulator alma;
@@ -39,17 +54,34 @@ public final class Sandbox implements AutoCloseable {
     private final SmtpSimulator smtp;
     /** Null when {@code holdshelf.sandbox.libib.enabled=false}. */
     private final LibibSimulator libib;
+    /** Null when {@code holdshelf.sandbox.sms.enabled=false}. */
+    private final SmsGatewaySimulator sms;
     private final String scanInEnabled;
     private final boolean noticeFromBlank;
+    private final boolean smsFromBlank;
+    private final String smsProvider;
+    private final String noticeChannels;
+    private final String sendWindow;
 
-    private Sandbox(SierraSimulator sierra, AlmaSimulator alma, SmtpSimulator smtp, LibibSimulator libib, String scanInEnabled,
-                    boolean noticeFromBlank) {
+    private Sandbox(SierraSimulator sierra, AlmaSimulator alma, SmtpSimulator smtp, LibibSimulator libib, SmsGatewaySimulator sms,
+                    String scanInEnabled, Map<String, String> settings) {
         this.sierra = sierra;
         this.alma = alma;
         this.smtp = smtp;
         this.libib = libib;
+        this.sms = sms;
         this.scanInEnabled = scanInEnabled;
-        this.noticeFromBlank = noticeFromBlank;
+        this.noticeFromBlank = value(settings, NOTICE_FROM, "").isEmpty();
+        this.smsFromBlank = value(settings, SMS_FROM, "").isEmpty();
+        // the gateway serves both shapes: a configured twilio is kept, anything else posts to the webhook
+        this.smsProvider = SmsGatewaySimulator.TWILIO.equals(value(settings, SMS_PROVIDER, "")) ? SmsGatewaySimulator.TWILIO
+                : SmsGatewaySimulator.WEBHOOK;
+        // the sandbox's own notice policy: both channels (texts only while the gateway runs), any hour
+        String channels = value(settings, "holdshelf.sandbox.notices.channels", "email,sms");
+        this.noticeChannels = sms != null ? channels
+                : String.join(",", java.util.Arrays.stream(channels.split(",")).map(String::trim)
+                        .filter(ch -> !ch.equalsIgnoreCase("sms") && !ch.isEmpty()).toList());
+        this.sendWindow = value(settings, "holdshelf.sandbox.notices.send-window", "");
     }
 
     /** A relative {@code mail-dir} is inside the reports directory, with the run folders. */
@@ -60,6 +92,25 @@ public final class Sandbox implements AutoCloseable {
         return smtp.toBuilder().mailDir(Path.of(value(settings, "holdshelf.reports.dir", "reports")).resolve(smtp.mailDir())).build();
     }
 
+    /**
+     * The gateway's settings, with the sandbox's shares of opted-out numbers and landlines where the
+     * settings leave them empty, and a relative {@code message-dir} inside the reports directory.
+     */
+    private static SmsSandboxSettings smsSettings(Map<String, String> settings) {
+        Map<String, String> withDefaults = new LinkedHashMap<>(settings);
+        if (value(settings, SMS_OPTED_OUT_PERCENT, "").isEmpty()) {
+            withDefaults.put(SMS_OPTED_OUT_PERCENT, DEFAULT_SMS_OPTED_OUT_PERCENT);
+        }
+        if (value(settings, SMS_LANDLINE_PERCENT, "").isEmpty()) {
+            withDefaults.put(SMS_LANDLINE_PERCENT, DEFAULT_SMS_LANDLINE_PERCENT);
+        }
+        SmsSandboxSettings sms = SmsSandboxSettings.fromProperties(withDefaults);
+        if (sms.messageDir() == null || sms.messageDir().isAbsolute()) {
+            return sms;
+        }
+        return sms.toBuilder().messageDir(Path.of(value(settings, "holdshelf.reports.dir", "reports")).resolve(sms.messageDir())).build();
+    }
+
     /** Starts the simulators configured by the {@code holdshelf.sandbox.*} entries of {@code settings}. */
     public static Sandbox start(Map<String, String> settings) {
         SierraSandboxSettings sierraSettings = SierraSandboxSettings.fromProperties(withPrefix(settings, SierraSandboxSettings.PREFIX));
@@ -68,11 +119,14 @@ public final class Sandbox implements AutoCloseable {
         SmtpSandboxSettings smtpSettings = smtpEnabled ? inReportsDir(SmtpSandboxSettings.fromProperties(settings), settings) : null;
         boolean libibEnabled = Boolean.parseBoolean(value(settings, LibibSandboxSettings.ENABLED, "true"));
         LibibSandboxSettings libibSettings = libibEnabled ? LibibSandboxSettings.fromProperties(settings) : null;
+        boolean smsEnabled = Boolean.parseBoolean(value(settings, SmsSandboxSettings.ENABLED, "true"));
+        SmsSandboxSettings smsSettings = smsEnabled ? smsSettings(settings) : null;
         HoldsDataSet data = sierraSettings.newDataSet();
         SierraSimulator sierra = new SierraSimulator(sierraSettings, data);
         AlmaSimulator alma = null;
         SmtpSimulator smtp = null;
         LibibSimulator libib = null;
+        SmsGatewaySimulator sms = null;
         sierra.start();
         try {
             int unknownPercent = Integer.parseInt(value(settings, UNKNOWN_BARCODE_PERCENT, "5"));
@@ -86,13 +140,24 @@ public final class Sandbox implements AutoCloseable {
             if (smtpEnabled) {
                 smtp = new SmtpSimulator(smtpSettings).start();
             }
-            LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known), Libib {}, SMTP {}",
+            if (smsEnabled) {
+                sms = new SmsGatewaySimulator(smsSettings).start();
+            }
+            LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known), Libib {}, SMTP {}, SMS {}",
                     sierra.baseUrl(), data.size(), data.seed(), alma.baseUrl(), known.size(),
                     libib == null ? "off" : libib.baseUrl() + " (" + libib.directory().size() + " patrons)",
-                    smtp == null ? "off" : smtp.address() + (smtpSettings.mailDir() == null ? "" : " (copies in " + smtpSettings.mailDir() + ")"));
-            return new Sandbox(sierra, alma, smtp, libib, value(settings, "holdshelf.sandbox.alma.enabled", "true"),
-                    value(settings, NOTICE_FROM, "").isEmpty());
+                    smtp == null ? "off" : smtp.address() + (smtpSettings.mailDir() == null ? "" : " (copies in " + smtpSettings.mailDir() + ")"),
+                    sms == null ? "off" : sms.baseUrl() + " (webhook " + SmsGatewaySimulator.WEBHOOK_PATH + " and Twilio; "
+                            + smsSettings.optedOutPercent() + "% opted out, " + smsSettings.landlinePercent() + "% landlines"
+                            + (smsSettings.messageDir() == null ? "" : "; copies in " + smsSettings.messageDir()) + ")");
+            return new Sandbox(sierra, alma, smtp, libib, sms, value(settings, "holdshelf.sandbox.alma.enabled", "true"), settings);
         } catch (RuntimeException e) {
+            if (sms != null) {
+                sms.close();
+            }
+            if (smtp != null) {
+                smtp.close();
+            }
             if (libib != null) {
                 libib.close();
             }
@@ -136,7 +201,13 @@ public final class Sandbox implements AutoCloseable {
      * The settings that point the pipeline at the simulators. With the SMTP sink on, notices are
      * switched on and sent to it: its host and port, its credentials (empty when it has none, so a
      * deployment's own are not sent to it), no STARTTLS (it has none), and a sender when the
-     * settings name none.
+     * settings name none. With the SMS gateway on, notices are switched on too and texts go to it:
+     * the webhook URL and its token (empty when it has none), Twilio's base URL and account, and a
+     * sending number when the settings name none; the provider is {@code webhook} unless the
+     * settings chose {@code twilio} (the gateway serves both). With either on, the channels and the
+     * send window are the sandbox's ({@code holdshelf.sandbox.notices.channels}, default
+     * {@code email,sms} with texts only while the gateway runs, and
+     * {@code holdshelf.sandbox.notices.send-window}, default any hour), so a run at night sends too.
      */
     public Map<String, String> configuration() {
         Map<String, String> c = new LinkedHashMap<>();
@@ -166,6 +237,22 @@ public final class Sandbox implements AutoCloseable {
                 c.put(NOTICE_FROM, DEFAULT_NOTICE_FROM);
             }
         }
+        if ((smtp != null || sms != null) && !noticeChannels.isEmpty()) {
+            c.put("holdshelf.notices.channels", noticeChannels);
+            c.put("holdshelf.notices.send-window", sendWindow);
+        }
+        if (sms != null) {
+            c.put("holdshelf.notices.enabled", "true");
+            c.put(SMS_PROVIDER, smsProvider);
+            c.put("holdshelf.notices.sms.webhook-url", sms.webhookUrl());
+            c.put("holdshelf.notices.sms.webhook-token", sms.settings().webhookToken());
+            c.put("holdshelf.notices.sms.base-url", sms.baseUrl());
+            c.put("holdshelf.notices.sms.account-sid", sms.settings().accountSid());
+            c.put("holdshelf.notices.sms.auth-token", sms.settings().authToken());
+            if (smsFromBlank) {
+                c.put(SMS_FROM, DEFAULT_SMS_FROM);
+            }
+        }
         return c;
     }
 
@@ -187,8 +274,16 @@ public final class Sandbox implements AutoCloseable {
         return Optional.ofNullable(smtp);
     }
 
+    /** The SMS gateway, empty when {@code holdshelf.sandbox.sms.enabled=false}. */
+    public Optional<SmsGatewaySimulator> sms() {
+        return Optional.ofNullable(sms);
+    }
+
     @Override
     public void close() {
+        if (sms != null) {
+            sms.close();
+        }
         if (smtp != null) {
             smtp.close();
         }

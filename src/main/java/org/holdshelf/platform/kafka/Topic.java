@@ -20,6 +20,8 @@ public enum Topic {
     NOTICES("holdshelf.topic.notices", Cleanup.DELETE, false),
     /** Which holds were announced (internal), keyed by hold id: a hold is removed when it leaves the shelf. */
     NOTICES_STATE("holdshelf.topic.notices-state", Cleanup.COMPACT, false),
+    /** Phone numbers that opted out of texts (internal), keyed by number in E.164: never texted again. */
+    SMS_OPT_OUTS("holdshelf.topic.sms-opt-outs", Cleanup.COMPACT, false),
     /** The Libib patron directory mirror, keyed by barcode: a tombstone when a patron left Libib. */
     PATRONS("holdshelf.topic.patrons", Cleanup.COMPACT, false),
     /** Records nothing could process, with the reason, keyed by their original key. */
