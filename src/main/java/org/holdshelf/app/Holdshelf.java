@@ -98,6 +98,14 @@ public final class Holdshelf implements AutoCloseable {
      * naming a bad setting; nothing is left running when it throws.
      */
     public static Holdshelf start(HoldshelfConfig configuration, boolean withSandbox) {
+        return start(configuration, withSandbox, Clock.systemUTC());
+    }
+
+    /**
+     * Starts the pipeline on {@code clock} (what the capabilities see as now: tests drive the send
+     * window and reminders with it).
+     */
+    public static Holdshelf start(HoldshelfConfig configuration, boolean withSandbox, Clock clock) {
         long started = System.nanoTime();
         EmbeddedKafkaBroker broker = null;
         Sandbox sandbox = null;
@@ -136,7 +144,7 @@ public final class Holdshelf implements AutoCloseable {
             // Prometheus-backed: the operators' endpoint serves it as /q/metrics; bound under Camel's own
             // name too, so Camel's route and exchange meters (camel.metrics.*) land in the same registry
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            wiring = new Wiring(config, Clock.systemUTC(), instanceId(config), main::getCamelContext, main::bind, meters);
+            wiring = new Wiring(config, clock, instanceId(config), main::getCamelContext, main::bind, meters);
             main.setOverrideProperties(config.toProperties());
             main.bind("metricsRegistry", meters);
             main.bind("deadLetters", wiring.deadLetters());

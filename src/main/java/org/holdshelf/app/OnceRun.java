@@ -68,6 +68,10 @@ final class OnceRun {
             app.sandbox().flatMap(simulators -> simulators.smtp()).ifPresent(smtp -> out.printf(Locale.ROOT,
                     "  Sandbox mail   : %,d messages received%s%n", smtp.count(),
                     smtp.settings().mailDir() == null ? "" : ", copies in " + smtp.settings().mailDir() + "/"));
+            app.sandbox().flatMap(simulators -> simulators.sms()).ifPresent(sms -> out.printf(Locale.ROOT,
+                    "  Sandbox texts  : %,d texts received%s%n", sms.count(),
+                    sms.settings().messageDir() == null ? "" : ", copies in " + sms.settings().messageDir() + "/"
+                            + org.holdshelf.sandbox.sms.SmsGatewaySimulator.MESSAGE_FILE));
             int code = followUps.values().stream().allMatch(Optional::isPresent)
                     ? HoldshelfApplication.EXIT_OK : HoldshelfApplication.EXIT_RUN_FAILED;
             return new Result(code, startUp, work, System.nanoTime());

@@ -3,13 +3,10 @@ package org.holdshelf.notices;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,12 +53,8 @@ final class MailSender implements AutoCloseable {
     record Mail(String messageId, String to, String subject, String text, String html) {
     }
 
-    /** What the server answered: accepted, or refused for good. */
-    record Result(boolean accepted, String serverReply) {
-    }
-
     /** The server could not be reached or kept refusing for now; nothing was accepted for the message. */
-    static final class MailUnavailableException extends RuntimeException {
+    static final class MailUnavailableException extends Delivery.UnavailableException {
         MailUnavailableException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -117,57 +110,13 @@ final class MailSender implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(smtp.connections(), DaemonThreads.named("smtp"));
     }
 
-    /**
-     * Starts sending the messages over the open connections and returns at once, so the caller can
-     * prepare the next ones meanwhile; {@link Batch#await()} waits for the answers.
-     */
-    Batch start(List<Mail> mails) {
-        List<Future<Result>> futures = new ArrayList<>(mails.size());
-        for (Mail mail : mails) {
-            futures.add(workers.submit(() -> send(mail)));
-        }
-        return new Batch(futures);
-    }
-
-    /** Messages being sent. */
-    static final class Batch {
-        private final List<Future<Result>> futures;
-
-        private Batch(List<Future<Result>> futures) {
-            this.futures = futures;
-        }
-
-        /**
-         * Waits for every message. One answer per message, in order: null for a message that could
-         * not be sent for now, and then {@link Answers#failure()} says why. The others' answers
-         * stand: an accepted message is accepted even if its neighbour was not.
-         */
-        Answers await() {
-            List<Result> results = new ArrayList<>(futures.size());
-            RuntimeException failure = null;
-            for (Future<Result> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                    }
-                    results.add(null);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new MailUnavailableException("interrupted while sending notices", e);
-                }
-            }
-            return new Answers(results, failure);
-        }
-    }
-
-    /** The answers of a batch, and the first failure if some messages could not be sent. */
-    record Answers(List<Result> results, RuntimeException failure) {
+    /** Starts sending the message over an open connection and returns at once; the future has its answer. */
+    Future<Delivery.Result> submit(Mail mail) {
+        return workers.submit(() -> send(mail));
     }
 
     /** Sends one message on an open connection (opening one if needed), retrying temporary failures. */
-    Result send(Mail mail) throws InterruptedException {
+    Delivery.Result send(Mail mail) throws InterruptedException {
         MimeMessage message = build(mail);
         for (int attempt = 1; ; attempt++) {
             Transport transport = null;
@@ -178,7 +127,7 @@ final class MailSender implements AutoCloseable {
                 transport.sendMessage(message, message.getAllRecipients());
                 String reply = transport instanceof SMTPTransport t ? t.getLastServerResponse() : "accepted";
                 idle.offer(transport);
-                return new Result(true, reply == null ? "" : reply.trim());
+                return Delivery.Result.sent(reply == null ? "" : reply.trim());
             } catch (AuthenticationFailedException e) {
                 close(transport);
                 throw new ConfigurationException("The SMTP server " + smtp.host() + ":" + smtp.port() + " refused the credentials "
@@ -187,7 +136,7 @@ final class MailSender implements AutoCloseable {
                 int code = returnCode(e);
                 if (code >= 500 || (code == -1 && e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0)) {
                     idle.offer(transport); // the connection is fine; this recipient or message is refused for good
-                    return new Result(false, serverReply(e));
+                    return Delivery.Result.refused(serverReply(e));
                 }
                 problem = "refused for now: " + serverReply(e);
                 cause = e;

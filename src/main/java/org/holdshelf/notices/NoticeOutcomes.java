@@ -11,6 +11,12 @@ final class NoticeOutcomes {
     static final String NO_CONTACT = "NO_CONTACT";
     /** The patron asked for no notices. */
     static final String SUPPRESSED = "SUPPRESSED";
+    /** The number opted out of texts (Twilio 21610): never texted again, no call made after the first refusal. */
+    static final String OPTED_OUT = "OPTED_OUT";
+    /** Its holds all left the shelf while it waited (quiet hours, an outage): not sent. */
+    static final String WITHDRAWN = "WITHDRAWN";
+    /** Waiting for the send window to open, or for the SMS gateway to be back; sent later, or WITHDRAWN. */
+    static final String WAITING = "WAITING";
     /** Decided and rendered, not sent: dry run. */
     static final String DRY_RUN = "DRY_RUN";
 

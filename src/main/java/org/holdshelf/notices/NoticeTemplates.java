@@ -34,11 +34,17 @@ import org.holdshelf.platform.config.ConfigurationException;
  * <p>What a template can use: {@code firstName}, {@code fullName}, {@code library},
  * {@code locationName}, {@code count}, {@code several} (more than one hold), {@code holds} (each with
  * {@code title}, {@code hasTitle}, {@code pickupBy} in the library's zone and the notice's language),
- * {@code noticeId}.
+ * {@code earliestPickupBy}, {@code noticeId}.
  */
 final class NoticeTemplates {
 
     static final List<String> EMAIL_PARTS = List.of("subject", "text", "html");
+    /** The reminder's email parts: {@code reminder-subject.mustache} and so on. */
+    static final String REMINDER = "reminder";
+    /** A text's templates: {@code sms/<language>/ready.mustache} and {@code reminder.mustache}. */
+    static final List<String> SMS_PARTS = List.of("ready", REMINDER);
+    /** Segments a text may take (api-facts 7.3: keep texts short). */
+    static final int SMS_SEGMENTS = 2;
 
     /** A rendered email. */
     record Email(String subject, String text, String html) {
@@ -49,12 +55,37 @@ final class NoticeTemplates {
     private final String library;
 
     NoticeTemplates(Path dir, Iterable<String> languages, ZoneId zone, String library) {
+        this(dir, languages, zone, library, true, false, false);
+    }
+
+    /** Reads the templates of the channels in use and, when reminders are on, the reminders'. */
+    NoticeTemplates(Path dir, Iterable<String> languages, ZoneId zone, String library, boolean email, boolean sms,
+                    boolean reminders) {
         this.zone = zone;
         this.library = library;
         for (String language : languages) {
-            for (String part : EMAIL_PARTS) {
-                Path file = dir.resolve("email").resolve(language).resolve(part + ".mustache");
-                compiled.put(key(language, part), compile(file, !part.equals("html")));
+            if (email) {
+                for (String part : EMAIL_PARTS) {
+                    for (String name : reminders ? List.of(part, REMINDER + "-" + part) : List.of(part)) {
+                        Path file = dir.resolve("email").resolve(language).resolve(name + ".mustache");
+                        compiled.put(key("email", language, name), compile(file, !part.equals("html")));
+                    }
+                }
+            }
+            if (sms) {
+                for (String part : reminders ? SMS_PARTS : SMS_PARTS.subList(0, 1)) {
+                    Path file = dir.resolve("sms").resolve(language).resolve(part + ".mustache");
+                    Mustache mustache = compile(file, true);
+                    StringWriter sample = new StringWriter();
+                    mustache.execute(sample, sampleModel());
+                    int segments = SmsSegments.count(sample.toString().strip()).segments();
+                    if (segments > SMS_SEGMENTS) {
+                        throw new ConfigurationException("Notice template " + file + " renders a sample notice in " + segments
+                                + " SMS segments; texts may take at most " + SMS_SEGMENTS + " (160 GSM-7 characters, 153 a "
+                                + "segment when split; one character outside GSM-7 makes it 70/67)");
+                    }
+                    compiled.put(key("sms", language, part), mustache);
+                }
             }
         }
     }
@@ -101,12 +132,28 @@ final class NoticeTemplates {
 
     /** The email of a notice, in its language. */
     Email email(String language, Map<String, Object> model) {
-        String subject = render(language, "subject", model).replaceAll("[\\r\\n]+", " ").trim();
-        return new Email(subject, render(language, "text", model), render(language, "html", model));
+        return email(language, model, false);
     }
 
-    private String render(String language, String part, Map<String, Object> model) {
-        Mustache mustache = compiled.get(key(language, part));
+    /** The email of a notice or of a reminder, in its language. */
+    Email email(String language, Map<String, Object> model, boolean reminder) {
+        String prefix = reminder ? REMINDER + "-" : "";
+        String subject = render("email", language, prefix + "subject", model).replaceAll("[\\r\\n]+", " ").trim();
+        return new Email(subject, render("email", language, prefix + "text", model), render("email", language, prefix + "html", model));
+    }
+
+    /**
+     * The text of a notice or a reminder, in its language, on one line per line of the template
+     * and within {@link #SMS_SEGMENTS} segments: a text that would take more (a long location name)
+     * is cut on a word and ends in {@code ...}.
+     */
+    String sms(String language, Map<String, Object> model, boolean reminder) {
+        String text = render("sms", language, reminder ? REMINDER : "ready", model).strip().replaceAll("[ \\t]*\\r?\\n[ \\t]*", "\n");
+        return SmsSegments.fit(text, SMS_SEGMENTS);
+    }
+
+    private String render(String channel, String language, String part, Map<String, Object> model) {
+        Mustache mustache = compiled.get(key(channel, language, part));
         if (mustache == null) {
             throw new IllegalArgumentException("no " + part + " template for language " + language);
         }
@@ -133,6 +180,8 @@ final class NoticeTemplates {
         model.put("count", holds.size());
         model.put("several", holds.size() > 1);
         model.put("holds", lines);
+        model.put("earliestPickupBy", holds.stream().map(HoldLine::pickupByDate).filter(java.util.Objects::nonNull).min(String::compareTo)
+                .map(d -> date.format(Instant.parse(d).atZone(zone))).orElse(""));
         model.put("noticeId", noticeId);
         return model;
     }
@@ -164,11 +213,12 @@ final class NoticeTemplates {
         model.put("count", 1);
         model.put("several", false);
         model.put("holds", List.of(Map.of("title", "A title", "hasTitle", true, "pickupBy", "1 January 2030")));
+        model.put("earliestPickupBy", "1 January 2030");
         model.put("noticeId", "sample");
         return model;
     }
 
-    private static String key(String language, String part) {
-        return language + "/" + part;
+    private static String key(String channel, String language, String part) {
+        return channel + "/" + language + "/" + part;
     }
 }

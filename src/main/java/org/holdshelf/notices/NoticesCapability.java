@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.mail.internet.AddressException;
+import org.apache.camel.ProducerTemplate;
 import jakarta.mail.internet.InternetAddress;
 import org.holdshelf.events.DirectoryPatron;
 import org.holdshelf.events.NoticeEvent;
@@ -29,11 +30,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pickup notices: one email per patron and pickup location for holds newly on the shelf
+ * Pickup notices: one email or text per patron and pickup location for holds newly on the shelf
  * ({@code routes/notices.camel.yaml}), announced once ({@code holdshelf.notices.state}), every
- * notice and outcome on {@code holdshelf.notices} and in the run's {@code notices.csv}. Settings:
- * {@code holdshelf.notices.*} ({@link NoticesSettings}); off unless {@code holdshelf.notices.enabled}.
- * Templates are read and checked when the pipeline starts. Meter: {@code holdshelf_notices_total{channel,outcome}}.
+ * notice and outcome on {@code holdshelf.notices} and in the run's {@code notices.csv}; texts
+ * through the SMS gateway route ({@code routes/sms.camel.yaml}, camel-http) with an opt-out list
+ * ({@code holdshelf.notices.opt-outs}); notices that wait (quiet hours, the gateway down) released
+ * by {@code routes/notices-release.camel.yaml}. Settings: {@code holdshelf.notices.*}
+ * ({@link NoticesSettings}); off unless {@code holdshelf.notices.enabled}. Templates are read and
+ * checked when the pipeline starts. Meter: {@code holdshelf_notices_total{channel,outcome}}.
  */
 public final class NoticesCapability implements Capability {
 
@@ -47,6 +51,9 @@ public final class NoticesCapability implements Capability {
     private CompactedTopicStore<Announcement> state;
     private CompactedTopicStore<DirectoryPatron> directory;
     private MailSender mail;
+    private SmsSender sms;
+    private SmsGateway smsGateway;
+    private CompactedTopicStore<OptOut> optOuts;
 
     public NoticesCapability(HoldshelfConfig config) {
         this.settings = NoticesSettings.from(config);
@@ -66,14 +73,31 @@ public final class NoticesCapability implements Capability {
 
     @Override
     public List<String> routeFiles() {
-        return List.of("notices.camel.yaml");
+        return settings.sms() == null ? List.of("notices.camel.yaml", "notices-release.camel.yaml")
+                : List.of("notices.camel.yaml", "notices-release.camel.yaml", "sms.camel.yaml");
+    }
+
+    /** Where texts are posted, for the gateway route; and how often waiting notices are looked at. */
+    @Override
+    public Map<String, String> camelSettings() {
+        Map<String, String> camel = new java.util.HashMap<>();
+        camel.put("holdshelf.notices.release-interval-ms", Long.toString(settings.releaseInterval().toMillis()));
+        if (settings.sms() != null) {
+            camel.put("holdshelf.notices.sms.endpoint", settings.sms().endpoint());
+        }
+        return camel;
     }
 
     @Override
     public Set<Topic> topics() {
-        return settings.libibContacts()
-                ? Set.of(Topic.ENTRIES, Topic.NOTICES, Topic.NOTICES_STATE, Topic.PATRONS, Topic.DLQ)
-                : Set.of(Topic.ENTRIES, Topic.NOTICES, Topic.NOTICES_STATE, Topic.DLQ);
+        Set<Topic> topics = new java.util.LinkedHashSet<>(List.of(Topic.ENTRIES, Topic.NOTICES, Topic.NOTICES_STATE, Topic.DLQ));
+        if (settings.libibContacts()) {
+            topics.add(Topic.PATRONS);
+        }
+        if (settings.sms() != null) {
+            topics.add(Topic.SMS_OPT_OUTS);
+        }
+        return Set.copyOf(topics);
     }
 
     @Override
@@ -81,7 +105,12 @@ public final class NoticesCapability implements Capability {
         this.wiring = w;
         InternetAddress from = sender(settings);
         NoticeTemplates templates = new NoticeTemplates(settings.templatesDir(), settings.templateLanguages(), w.zone(),
-                from.getPersonal() == null ? from.getAddress() : from.getPersonal());
+                from.getPersonal() == null ? from.getAddress() : from.getPersonal(),
+                settings.channels().contains(NoticesSettings.EMAIL), settings.sms() != null, settings.reminderBefore() != null);
+        if (settings.sms() != null) {
+            smsGateway = new SmsGateway(settings.sms());
+            w.bind("smsGateway", smsGateway);
+        }
         KafkaRangeReader replay = w.closeOnStop(new KafkaRangeReader(w.kafkaConsumerBase(), w.topic(Topic.ENTRIES),
                 replayStallTimeout));
         RecordPublisher audit = w.closeOnStop(new RecordPublisher(w.kafkaConnection(), w.topic(Topic.NOTICES),
@@ -102,9 +131,9 @@ public final class NoticesCapability implements Capability {
             public boolean read() {
                 return directory().get(DirectoryPatron.MIRROR_KEY).isPresent();
             }
-        } : null);
+        } : null, number -> settings.sms() == null ? Optional.empty() : optOuts().get(number).map(OptOut::at));
         service = w.closeOnStop(new NoticesService(settings, new SierraClient(sierraSettings, w.zone()), channels, templates,
-                this::mail, this::state,
+                this::mail, this::sms, this::state, this::optOuts,
                 audit, new OutcomeLog<>(w.runDirectory(), NoticesReport.REPORT, NoticeEvent.class, NoticeEvent::noticeId),
                 new NoticesReport(w.runDirectory()), replay, from.getAddress().substring(from.getAddress().indexOf('@') + 1),
                 sierraSettings.lookupBatchSize(), w.clock(), w.meters()));
@@ -147,6 +176,25 @@ public final class NoticesCapability implements Capability {
         return directory;
     }
 
+    /** The numbers that opted out, read from their topic on first use. */
+    private synchronized CompactedTopicStore<OptOut> optOuts() {
+        if (optOuts == null) {
+            optOuts = new CompactedTopicStore<>(wiring.kafkaConnection().get(), wiring.topic(Topic.SMS_OPT_OUTS), OptOut.class,
+                    "holdshelf-notices-opt-outs", Duration.ofSeconds(60));
+        }
+        return optOuts;
+    }
+
+    /** Texts go through the gateway route: one call of direct:sms-gateway each. */
+    private synchronized SmsSender sms() {
+        if (sms == null) {
+            ProducerTemplate producer = wiring.camel().createProducerTemplate();
+            sms = new SmsSender(settings.sms(), smsGateway,
+                    text -> producer.requestBody("direct:sms-gateway", text, SmsGateway.Reply.class), wiring.clock());
+        }
+        return sms;
+    }
+
     private synchronized MailSender mail() {
         if (mail == null) {
             mail = new MailSender(settings.smtp(), wiring.clock());
@@ -157,6 +205,12 @@ public final class NoticesCapability implements Capability {
     private synchronized void closeLazily() {
         if (mail != null) {
             mail.close();
+        }
+        if (sms != null) {
+            sms.close();
+        }
+        if (optOuts != null) {
+            optOuts.close();
         }
         if (state != null) {
             state.close();
@@ -171,9 +225,10 @@ public final class NoticesCapability implements Capability {
             while (System.nanoTime() < deadline) {
                 if (service.reportComplete(run.runId())) {
                     Map<String, Long> counts = service.outcomeCounts(run.runId());
+                    Map<String, Long> byChannel = service.channelCounts(run.runId());
                     String summary = counts.isEmpty() ? "none: no hold newly on the shelf"
                             : counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().toLowerCase(java.util.Locale.ROOT)
-                                    .replace('_', ' ')).collect(Collectors.joining(", "));
+                                    .replace('_', ' ') + channels(byChannel, e.getKey())).collect(Collectors.joining(", "));
                     return Optional.of(summary + (settings.dryRun() ? " (dry run)" : "")
                             + (settings.libibContacts() ? ", addressed from the Libib directory" : "") + " (notices.csv)");
                 }
@@ -181,6 +236,17 @@ public final class NoticesCapability implements Capability {
             }
             return Optional.empty();
         });
+    }
+
+    /** " (n by email, m by text)" when an outcome happened on both channels, " by text" when only on texts. */
+    private static String channels(Map<String, Long> byChannel, String outcome) {
+        long email = byChannel.getOrDefault(NoticesSettings.EMAIL + " " + outcome, 0L);
+        long text = byChannel.getOrDefault(NoticesSettings.SMS + " " + outcome, 0L);
+        if (text == 0) {
+            return "";
+        }
+        return email == 0 && byChannel.getOrDefault("none " + outcome, 0L) == 0 ? " by text"
+                : " (" + (email > 0 ? email + " by email, " : "") + text + " by text)";
     }
 
     public NoticesService service() {

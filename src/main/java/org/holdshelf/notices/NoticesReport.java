@@ -33,6 +33,27 @@ final class NoticesReport {
 
     /** Records a location's notices and writes the run's report once every location has its part. Idempotent. */
     void completeLocation(String runId, String locationCode, List<NoticeEvent> notices, int locationsInRun) {
+        runs.writePart(runId, REPORT, locationCode, rows(runId, locationCode, notices));
+        completeRun(runId, locationsInRun);
+    }
+
+    /**
+     * Rewrites a location's part after its notices changed later (released from waiting, or
+     * withdrawn), and the run's report when it was already complete. A run whose folder is gone
+     * (removed by retention) is left alone: the audit topic has the records.
+     */
+    void refreshLocation(String runId, String locationCode, List<NoticeEvent> notices) {
+        if (!java.nio.file.Files.isDirectory(runs.of(runId))) {
+            return;
+        }
+        runs.writePart(runId, REPORT, locationCode, rows(runId, locationCode, notices));
+        if (complete(runId)) {
+            long rows = runs.joinParts(runId, REPORT, FILE_NAME, HEADER);
+            runs.addManifestEntry(runId, new Manifest.FileEntry(FILE_NAME, null, null, "notices", rows));
+        }
+    }
+
+    private static List<List<String>> rows(String runId, String locationCode, List<NoticeEvent> notices) {
         List<NoticeEvent> sorted = new ArrayList<>(notices);
         sorted.sort(Comparator.comparing(NoticeEvent::patronId, Comparator.nullsLast(Comparator.naturalOrder())));
         List<List<String>> rows = new ArrayList<>(sorted.size());
@@ -41,8 +62,7 @@ final class NoticesReport {
                     String.join(" ", n.holdIds()), text(n.channel()), text(n.language()), text(n.destination()),
                     text(n.outcome()), text(n.reason()), text(n.serverReply()), text(n.messageId()), text(n.at())));
         }
-        runs.writePart(runId, REPORT, locationCode, rows);
-        completeRun(runId, locationsInRun);
+        return rows;
     }
 
     /** Writes the run's report once all its {@code locationsInRun} locations have their part (at once when there are none). */

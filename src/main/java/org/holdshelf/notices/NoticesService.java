@@ -3,6 +3,7 @@ package org.holdshelf.notices;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -74,6 +75,25 @@ import org.slf4j.LoggerFactory;
  * <p>A hold's state is removed when the hold is no longer among its location's ready holds, so a
  * hold that leaves the shelf and comes back is announced again, and the state stays as small as
  * the shelf.
+ *
+ * <p><b>Channels.</b> Each notice goes by email or by text ({@link ChannelChoice}); a chunk's emails
+ * and texts are on their way together ({@link Delivery}). A text refused because the number opted
+ * out puts the number on the opt-out list ({@code holdshelf.notices.opt-outs}), and later notices
+ * to it are OPTED_OUT without a call.
+ *
+ * <p><b>Waiting.</b> Outside {@code holdshelf.notices.send-window}, a location's notices are not
+ * sent: their holds are recorded {@code WAITING} (with what sending them later needs, never a
+ * contact detail) and a WAITING record is audited. Texts the SMS gateway could not take after the
+ * retries wait the same way, so an SMS outage holds up neither the emails nor the next locations.
+ * {@link #releaseWaiting()} (every {@code holdshelf.notices.release-interval}) sends what waits
+ * once the window is open: the stale check is the state itself, since a later harvest removes the
+ * holds that left the shelf (a notice left with none is WITHDRAWN then), and the contacts are read
+ * again at release.
+ *
+ * <p><b>Reminders.</b> With {@code holdshelf.notices.reminder-before}, holds announced and still on
+ * the shelf within that period of their pickup-by date get one reminder per patron and location,
+ * decided with the location's notices of a harvest inside the window; the state records it
+ * ({@code REMINDING}, then {@code REMINDED}), so a hold is reminded at most once.
  */
 public final class NoticesService implements AutoCloseable {
 
@@ -83,7 +103,9 @@ public final class NoticesService implements AutoCloseable {
     private final SierraClient sierra;
     private final NoticeTemplates templates;
     private final Supplier<MailSender> mail;
+    private final Supplier<SmsSender> texts;
     private final Supplier<CompactedTopicStore<Announcement>> state;
+    private final Supplier<CompactedTopicStore<OptOut>> optOuts;
     private final RecordPublisher audit;
     private final OutcomeLog<NoticeEvent> outcomes;
     private final NoticesReport report;
@@ -97,15 +119,18 @@ public final class NoticesService implements AutoCloseable {
     private final ExecutorService preparing = Executors.newSingleThreadExecutor(DaemonThreads.named("notices-prepare"));
 
     NoticesService(NoticesSettings settings, SierraClient sierra, ChannelChoice channels, NoticeTemplates templates,
-                   Supplier<MailSender> mail,
-                   Supplier<CompactedTopicStore<Announcement>> state, RecordPublisher audit, OutcomeLog<NoticeEvent> outcomes,
+                   Supplier<MailSender> mail, Supplier<SmsSender> texts,
+                   Supplier<CompactedTopicStore<Announcement>> state, Supplier<CompactedTopicStore<OptOut>> optOuts,
+                   RecordPublisher audit, OutcomeLog<NoticeEvent> outcomes,
                    NoticesReport report, PartitionReplay replay, String messageIdDomain, int lookupBatchSize, Clock clock,
                    MeterRegistry meters) {
         this.settings = settings;
         this.sierra = sierra;
         this.templates = templates;
         this.mail = mail;
+        this.texts = texts;
         this.state = state;
+        this.optOuts = optOuts;
         this.audit = audit;
         this.outcomes = outcomes;
         this.report = report;
@@ -117,12 +142,30 @@ public final class NoticesService implements AutoCloseable {
         this.meters = meters;
     }
 
-    /** A notice to send, with everything its outcome record needs. */
-    private record Pending(NoticeEvent decided, String address, List<HoldEvent> holds, MailSender.Mail mail) {
+    /**
+     * What a set of notices is about: one run's location, its notices or its reminders. Notice ids
+     * are {@code <runId>-<location>-<patronId>}, and {@code -reminder} for a reminder.
+     */
+    record Occasion(String runId, String source, String location, String locationName, boolean reminder) {
+        String noticeId(String patronId) {
+            return runId + "-" + FileNames.safe(location) + "-" + patronId + (reminder ? "-reminder" : "");
+        }
+    }
+
+    /** One hold as a notice needs it. */
+    record Hold(String holdId, String patronId, String pickupByDate, String title, String source) {
+        static Hold of(HoldEvent e) {
+            return new Hold(e.holdId(), e.patronId(), e.pickupByDate(), e.title(), e.source());
+        }
+    }
+
+    /** A notice to send, with everything its outcome record needs: a mail or a text. */
+    private record Pending(NoticeEvent decided, String channel, String address, List<Hold> holds, MailSender.Mail mail,
+                           SmsGateway.Text text) {
     }
 
     /** Handles one end-of-location marker (its JSON) that arrived on {@code partition} at {@code markerOffset}. */
-    public void completeLocation(byte[] markerJson, int partition, long markerOffset) {
+    public synchronized void completeLocation(byte[] markerJson, int partition, long markerOffset) {
         long started = System.nanoTime();
         LocationEnd marker = Json.read(markerJson, LocationEnd.class);
         if (marker.runId() == null || marker.pickupLocationCode() == null) {
@@ -135,8 +178,9 @@ public final class NoticesService implements AutoCloseable {
         CompactedTopicStore<Announcement> announced = state.get();
         announced.refresh(); // what another instance recorded, if this location moved here
         channels.refresh(); // the directory mirror's latest reads, when contacts come from it
+        Occasion occasion = new Occasion(runId, marker.source(), location, marker.pickupLocationName(), false);
 
-        Map<String, List<HoldEvent>> toAnnounce = new TreeMap<>();
+        Map<String, List<Hold>> toAnnounce = new TreeMap<>();
         Set<String> interrupted = new HashSet<>();
         for (HoldEvent hold : ready) {
             Optional<Announcement> before = announced.get(hold.holdId());
@@ -146,68 +190,94 @@ public final class NoticesService implements AutoCloseable {
             if (before.isPresent() && before.get().status() == Status.SENDING) {
                 interrupted.add(hold.patronId());
             }
-            toAnnounce.computeIfAbsent(hold.patronId(), p -> new ArrayList<>()).add(hold);
+            toAnnounce.computeIfAbsent(hold.patronId(), p -> new ArrayList<>()).add(Hold.of(hold));
         }
-        String contactsMissing = toAnnounce.isEmpty() ? null : channels.notReady();
-        if (contactsMissing != null) {
-            // an empty directory would make every patron NO_CONTACT, settled for good: wait for it instead
-            throw new IllegalStateException("Notices for " + location + " of run " + runId + " wait: " + contactsMissing);
+        boolean open = windowOpen();
+        if (!toAnnounce.isEmpty() && (open || settings.dryRun())) {
+            String contactsMissing = channels.notReady();
+            if (contactsMissing != null) {
+                // an empty directory would make every patron NO_CONTACT, settled for good: wait for it instead
+                throw new IllegalStateException("Notices for " + location + " of run " + runId + " wait: " + contactsMissing);
+            }
         }
-        if (!settings.dryRun()) {
-            forgetHoldsThatLeftTheShelf(announced, location, ready);
-        }
-
-        // Patrons in chunks of send-batch. While one chunk's emails are on the wire, the next chunk's
-        // contacts are read and its notices decided and rendered (on the preparing thread, while this
-        // one records the chunk before), then it is recorded SENDING and queued behind it. At most
-        // two chunks are on their way at any time.
         Map<String, Integer> counts = new TreeMap<>();
-        List<List<String>> chunks = new ArrayList<>();
-        List<String> patrons = new ArrayList<>(toAnnounce.keySet());
-        for (int from = 0; from < patrons.size(); from += settings.sendBatch()) {
-            chunks.add(patrons.subList(from, Math.min(patrons.size(), from + settings.sendBatch())));
+        if (!settings.dryRun()) {
+            forgetHoldsThatLeftTheShelf(announced, location, ready, counts);
         }
-        Deque<InFlight> onTheirWay = new ArrayDeque<>();
-        Future<Chunk> next = null;
-        try {
-            for (int i = 0; i < chunks.size(); i++) {
-                Chunk chunk = i == 0 ? prepare(runId, marker, chunks.get(0), toAnnounce, interrupted) : result(next);
-                next = null;
-                if (i + 1 < chunks.size()) {
-                    List<String> following = chunks.get(i + 1);
-                    next = preparing.submit(() -> prepare(runId, marker, following, toAnnounce, interrupted));
-                }
-                onTheirWay.add(start(location, chunk));
-                while (onTheirWay.size() > 1) {
-                    finish(runId, location, onTheirWay.poll(), counts);
-                }
-            }
-            while (!onTheirWay.isEmpty()) {
-                finish(runId, location, onTheirWay.poll(), counts);
-            }
-        } catch (RuntimeException e) {
-            if (next != null) {
-                next.cancel(true); // decided, nothing recorded: decided again when the marker is
-            }
-            // a chunk failed while others were on the wire: record what they sent before the
-            // marker is tried again, so none of it is sent twice
-            while (!onTheirWay.isEmpty()) {
-                try {
-                    finish(runId, location, onTheirWay.poll(), counts);
-                } catch (RuntimeException alsoFailed) {
-                    e.addSuppressed(alsoFailed);
-                }
-            }
-            throw e;
-        }
-        report.completeLocation(runId, location, outcomes.read(runId, location), marker.locationsInRun());
         if (!toAnnounce.isEmpty()) {
+            if (open || settings.dryRun()) {
+                send(occasion, toAnnounce, interrupted, counts, false);
+            } else {
+                park(occasion, toAnnounce, counts);
+            }
+        }
+        Set<String> decidedNow = new HashSet<>();
+        toAnnounce.values().forEach(holds -> holds.forEach(h -> decidedNow.add(h.holdId())));
+        int reminded = open && settings.reminderBefore() != null && !settings.dryRun()
+                ? remind(marker, ready, decidedNow, counts) : 0;
+        report.completeLocation(runId, location, outcomes.read(runId, location), marker.locationsInRun());
+        if (!counts.isEmpty()) {
             StringJoiner summary = new StringJoiner(", ");
             counts.forEach((outcome, n) -> summary.add(n + " " + outcome));
-            LOG.info("Notices{} for {} ({}) of run {}: {} patrons with newly ready holds: {}, in {}",
+            LOG.info("Notices{} for {} ({}) of run {}: {} patrons with newly ready holds{}: {}, in {}",
                     settings.dryRun() ? " (dry run)" : "", location, marker.pickupLocationName(), runId, toAnnounce.size(),
-                    summary, Durations.human(Duration.ofNanos(System.nanoTime() - started)));
+                    reminded > 0 ? ", " + reminded + " reminded" : "", summary,
+                    Durations.human(Duration.ofNanos(System.nanoTime() - started)));
         }
+    }
+
+    /**
+     * Sends the notices that wait, when the send window is open: each with the holds still
+     * recorded WAITING (the ones that left the shelf were removed by a later harvest), contacts
+     * read again. Texts the gateway still cannot take keep waiting. Called by
+     * {@code routes/notices-release.camel.yaml}; returns how many notices were looked at.
+     */
+    public synchronized int releaseWaiting() {
+        if (settings.dryRun() || !windowOpen()) {
+            return 0;
+        }
+        CompactedTopicStore<Announcement> announced = state.get();
+        announced.refresh();
+        Map<Occasion, Map<String, List<Hold>>> waiting = new LinkedHashMap<>();
+        announced.forEach((holdId, a) -> {
+            if (a.status() == Status.WAITING && a.runId() != null) {
+                Occasion occasion = new Occasion(a.runId(), a.source(), a.location(), a.locationName(), false);
+                waiting.computeIfAbsent(occasion, o -> new TreeMap<>()).computeIfAbsent(a.patronId(), p -> new ArrayList<>())
+                        .add(new Hold(holdId, a.patronId(), a.pickupByDate(), a.title(), a.source()));
+            }
+        });
+        if (waiting.isEmpty()) {
+            return 0;
+        }
+        channels.refresh();
+        String contactsMissing = channels.notReady();
+        if (contactsMissing != null) {
+            LOG.info("Notices waiting: {}", contactsMissing);
+            return 0;
+        }
+        long started = System.nanoTime();
+        Map<String, Integer> counts = new TreeMap<>();
+        int notices = 0;
+        for (Map.Entry<Occasion, Map<String, List<Hold>>> e : waiting.entrySet()) {
+            Occasion occasion = e.getKey();
+            notices += e.getValue().size();
+            try {
+                send(occasion, e.getValue(), Set.of(), counts, true);
+            } finally {
+                report.refreshLocation(occasion.runId(), occasion.location(), outcomes.read(occasion.runId(), occasion.location()));
+            }
+        }
+        StringJoiner summary = new StringJoiner(", ");
+        counts.forEach((outcome, n) -> summary.add(n + " " + outcome));
+        LOG.info("Waiting notices released: {} notices of {} locations: {}, in {}", notices, waiting.size(),
+                counts.isEmpty() ? "all still waiting for the SMS gateway" : summary,
+                Durations.human(Duration.ofNanos(System.nanoTime() - started)));
+        return notices;
+    }
+
+    /** True when notices may be sent now ({@code holdshelf.notices.send-window}, in the library's zone). */
+    boolean windowOpen() {
+        return settings.window() == null || settings.window().contains(clock.instant().atZone(settings.window().zone()));
     }
 
     /**
@@ -215,7 +285,7 @@ public final class NoticesService implements AutoCloseable {
      * forgotten (no end marker of theirs will come), and the report of a run with no location is
      * written now.
      */
-    public void completeRun(byte[] runEndJson) {
+    public synchronized void completeRun(byte[] runEndJson) {
         RunEnd end = Json.read(runEndJson, RunEnd.class);
         if (end.runId() == null || end.locationCodes() == null) {
             throw new IllegalArgumentException("End-of-run marker without run id or locations: "
@@ -225,13 +295,13 @@ public final class NoticesService implements AutoCloseable {
             CompactedTopicStore<Announcement> announced = state.get();
             announced.refresh();
             Set<String> inRun = Set.copyOf(end.locationCodes());
-            List<String> gone = new ArrayList<>();
+            Map<String, Announcement> gone = new LinkedHashMap<>();
             announced.forEach((holdId, a) -> {
                 if (!inRun.contains(a.location())) {
-                    gone.add(holdId);
+                    gone.put(holdId, a);
                 }
             });
-            announced.deleteAll(gone);
+            forget(announced, gone, new TreeMap<>());
         }
         report.completeRun(end.runId(), end.locationsInRun());
     }
@@ -269,6 +339,117 @@ public final class NoticesService implements AutoCloseable {
         return ready;
     }
 
+    /**
+     * Records the notices WAITING for the send window: audited first (WAITING, with when the window
+     * opens), then their holds recorded WAITING with what sending them later needs.
+     */
+    private void park(Occasion occasion, Map<String, List<Hold>> toAnnounce, Map<String, Integer> counts) {
+        NoticesSettings.SendWindow window = settings.window();
+        String reason = "quiet hours: waits for the send window " + window.start() + "-" + window.end() + " " + window.zone()
+                + ", which opens " + window.nextOpening(clock.instant().atZone(window.zone())).toOffsetDateTime();
+        List<NoticeEvent> waiting = new ArrayList<>();
+        Map<String, Announcement> states = new LinkedHashMap<>();
+        toAnnounce.forEach((patronId, holds) -> {
+            String noticeId = occasion.noticeId(patronId);
+            waiting.add(event(occasion, noticeId, patronId, holds.stream().map(Hold::holdId).toList(), null, null, null, null,
+                    NoticeOutcomes.WAITING, reason, null, null));
+            holds.forEach(h -> states.put(h.holdId(), waitingState(occasion, h, noticeId)));
+        });
+        record(occasion, waiting, counts);
+        state.get().putAll(states);
+    }
+
+    private static Announcement waitingState(Occasion occasion, Hold h, String noticeId) {
+        // Hoopla's terms forbid keeping patrons' title lists: a waiting Hoopla hold keeps no title
+        String title = "hoopla".equals(h.source()) ? null : h.title();
+        return new Announcement(h.patronId(), occasion.location(), h.pickupByDate(), Status.WAITING, noticeId, occasion.runId(),
+                h.source(), occasion.locationName(), title);
+    }
+
+    /**
+     * Decides the reminders of this location: holds announced before this harvest, still on the
+     * shelf, whose pickup-by date is within {@code reminder-before} (and not past), not reminded
+     * yet; one reminder per patron. A hold announced by this very harvest gets no reminder with it.
+     */
+    private int remind(LocationEnd marker, List<HoldEvent> ready, Set<String> decidedNow, Map<String, Integer> counts) {
+        Instant now = clock.instant();
+        CompactedTopicStore<Announcement> announced = state.get();
+        Map<String, List<Hold>> due = new TreeMap<>();
+        Set<String> interrupted = new HashSet<>();
+        for (HoldEvent hold : ready) {
+            Optional<Announcement> a = announced.get(hold.holdId());
+            if (decidedNow.contains(hold.holdId()) || a.isEmpty() || hold.pickupByDate() == null || !java.util.Objects.equals(a.get().pickupByDate(), hold.pickupByDate())
+                    || (a.get().status() != Status.ANNOUNCED && a.get().status() != Status.REMINDING)) {
+                continue;
+            }
+            Instant pickupBy;
+            try {
+                pickupBy = Instant.parse(hold.pickupByDate());
+            } catch (RuntimeException e) {
+                continue; // not a date: nothing to remind of (the hold itself was announced)
+            }
+            if (now.isBefore(pickupBy) && !now.isBefore(pickupBy.minus(settings.reminderBefore()))) {
+                due.computeIfAbsent(hold.patronId(), p -> new ArrayList<>()).add(Hold.of(hold));
+                if (a.get().status() == Status.REMINDING) {
+                    interrupted.add(hold.patronId());
+                }
+            }
+        }
+        if (!due.isEmpty()) {
+            send(new Occasion(marker.runId(), marker.source(), marker.pickupLocationCode(), marker.pickupLocationName(), true),
+                    due, interrupted, counts, false);
+        }
+        return due.size();
+    }
+
+    /**
+     * Sends the notices of {@code toAnnounce} (patron to holds) in chunks of send-batch. While one
+     * chunk is on the wire, the next chunk's contacts are read and its notices decided and rendered
+     * (on the preparing thread, while this one records the chunk before), then it is recorded
+     * SENDING and queued behind it. At most two chunks are on their way at any time.
+     */
+    private void send(Occasion occasion, Map<String, List<Hold>> toAnnounce, Set<String> interrupted,
+                      Map<String, Integer> counts, boolean released) {
+        List<List<String>> chunks = new ArrayList<>();
+        List<String> patrons = new ArrayList<>(toAnnounce.keySet());
+        for (int from = 0; from < patrons.size(); from += settings.sendBatch()) {
+            chunks.add(patrons.subList(from, Math.min(patrons.size(), from + settings.sendBatch())));
+        }
+        Deque<InFlight> onTheirWay = new ArrayDeque<>();
+        Future<Chunk> next = null;
+        try {
+            for (int i = 0; i < chunks.size(); i++) {
+                Chunk chunk = i == 0 ? prepare(occasion, chunks.get(0), toAnnounce, interrupted) : result(next);
+                next = null;
+                if (i + 1 < chunks.size()) {
+                    List<String> following = chunks.get(i + 1);
+                    next = preparing.submit(() -> prepare(occasion, following, toAnnounce, interrupted));
+                }
+                onTheirWay.add(start(occasion, chunk));
+                while (onTheirWay.size() > 1) {
+                    finish(occasion, onTheirWay.poll(), counts, released);
+                }
+            }
+            while (!onTheirWay.isEmpty()) {
+                finish(occasion, onTheirWay.poll(), counts, released);
+            }
+        } catch (RuntimeException e) {
+            if (next != null) {
+                next.cancel(true); // decided, nothing recorded: decided again when the marker is
+            }
+            // a chunk failed while others were on the wire: record what they sent before the
+            // marker is tried again, so none of it is sent twice
+            while (!onTheirWay.isEmpty()) {
+                try {
+                    finish(occasion, onTheirWay.poll(), counts, released);
+                } catch (RuntimeException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
+            }
+            throw e;
+        }
+    }
+
     /** The prepared chunk, or what failed preparing it. */
     private static Chunk result(Future<Chunk> prepared) {
         try {
@@ -285,50 +466,64 @@ public final class NoticesService implements AutoCloseable {
      * One chunk of the location's patrons, decided: their contacts read, their notices decided and
      * rendered. Nothing is recorded yet.
      */
-    private Chunk prepare(String runId, LocationEnd marker, List<String> patrons, Map<String, List<HoldEvent>> toAnnounce,
-                          Set<String> interrupted) {
-        Map<String, List<HoldEvent>> holds = new LinkedHashMap<>();
+    private Chunk prepare(Occasion occasion, List<String> patrons, Map<String, List<Hold>> toAnnounce, Set<String> interrupted) {
+        Map<String, List<Hold>> holds = new LinkedHashMap<>();
         patrons.forEach(patronId -> holds.put(patronId, toAnnounce.get(patronId)));
         Map<String, SierraPatron> contacts = new HashMap<>();
         List<NoticeEvent> lookupFailed = new ArrayList<>();
-        lookUpContacts(runId, marker, holds, contacts, lookupFailed);
+        lookUpContacts(occasion, holds, contacts, lookupFailed);
         Set<String> failedLookups = new HashSet<>();
         lookupFailed.forEach(n -> failedLookups.add(n.patronId()));
         List<NoticeEvent> notSent = new ArrayList<>();
         List<Pending> toSend = new ArrayList<>();
-        for (Map.Entry<String, List<HoldEvent>> patron : holds.entrySet()) {
+        for (Map.Entry<String, List<Hold>> patron : holds.entrySet()) {
             if (!failedLookups.contains(patron.getKey())) {
-                decide(runId, marker, patron.getKey(), patron.getValue(), Optional.ofNullable(contacts.get(patron.getKey())),
+                decide(occasion, patron.getKey(), patron.getValue(), Optional.ofNullable(contacts.get(patron.getKey())),
                         interrupted.contains(patron.getKey()), notSent, toSend);
             }
         }
         return new Chunk(toSend, notSent, lookupFailed, holds);
     }
 
-    private void decide(String runId, LocationEnd marker, String patronId, List<HoldEvent> holds, Optional<SierraPatron> patron,
+    private void decide(Occasion occasion, String patronId, List<Hold> holds, Optional<SierraPatron> patron,
                         boolean interrupted, List<NoticeEvent> notSent, List<Pending> toSend) {
-        String noticeId = runId + "-" + FileNames.safe(marker.pickupLocationCode()) + "-" + patronId;
+        String noticeId = occasion.noticeId(patronId);
         String language = settings.languageFor(patron.map(SierraPatron::language).orElse(null));
-        List<String> holdIds = holds.stream().map(HoldEvent::holdId).toList();
+        List<String> holdIds = holds.stream().map(Hold::holdId).toList();
         ChannelChoice.Decision decision = channels.decide(patron);
         if (!decision.sends()) {
-            notSent.add(event(noticeId, runId, marker, patronId, holdIds, null, null, language, null,
+            notSent.add(event(occasion, noticeId, patronId, holdIds, decision.channel(), null, language,
+                    decision.address() == null ? null : Mask.phone(decision.address()),
                     settings.dryRun() ? NoticeOutcomes.DRY_RUN : decision.outcome(),
                     settings.dryRun() ? "would be " + decision.outcome() + ": " + decision.reason() : decision.reason(), null, null));
             return;
         }
         String fullName = patron.get().names().isEmpty() ? null : patron.get().names().get(0);
+        String reason = interrupted ? join(decision.reason(), "sent again: an earlier send of this notice was interrupted"
+                + (decision.channel().equals(NoticesSettings.EMAIL) ? " (same Message-ID)" : " (same notice id)"))
+                : decision.reason();
+        String kind = occasion.reminder() ? "/" + NoticeTemplates.REMINDER : "";
+        if (decision.channel().equals(NoticesSettings.SMS)) {
+            boolean titles = settings.sms().includeTitles();
+            List<NoticeTemplates.HoldLine> lines = holds.stream()
+                    .map(h -> new NoticeTemplates.HoldLine(titles ? h.title() : null, h.pickupByDate())).toList();
+            String body = templates.sms(language, templates.model(language, fullName, occasion.locationName(), lines, noticeId),
+                    occasion.reminder());
+            NoticeEvent decided = event(occasion, noticeId, patronId, holdIds, NoticesSettings.SMS, "sms/" + language + kind,
+                    language, Mask.phone(decision.address()), null, reason, null, null);
+            toSend.add(new Pending(decided, NoticesSettings.SMS, decision.address(), holds, null,
+                    new SmsGateway.Text(noticeId, decision.address(), body)));
+            return;
+        }
         List<NoticeTemplates.HoldLine> lines = holds.stream()
                 .map(h -> new NoticeTemplates.HoldLine(h.title(), h.pickupByDate())).toList();
         NoticeTemplates.Email email = templates.email(language,
-                templates.model(language, fullName, marker.pickupLocationName(), lines, noticeId));
+                templates.model(language, fullName, occasion.locationName(), lines, noticeId), occasion.reminder());
         String messageId = "<" + noticeId + "@" + messageIdDomain + ">";
-        String reason = interrupted ? join(decision.reason(), "sent again: an earlier send of this notice was interrupted "
-                + "(same Message-ID)") : decision.reason();
-        NoticeEvent decided = event(noticeId, runId, marker, patronId, holdIds, decision.channel(), "email/" + language, language,
-                Mask.emails(decision.address()), null, reason, null, messageId);
-        toSend.add(new Pending(decided, decision.address(), holds,
-                new MailSender.Mail(messageId, decision.address(), email.subject(), email.text(), email.html())));
+        NoticeEvent decided = event(occasion, noticeId, patronId, holdIds, NoticesSettings.EMAIL, "email/" + language + kind,
+                language, Mask.emails(decision.address()), null, reason, null, messageId);
+        toSend.add(new Pending(decided, NoticesSettings.EMAIL, decision.address(), holds,
+                new MailSender.Mail(messageId, decision.address(), email.subject(), email.text(), email.html()), null));
     }
 
     /**
@@ -338,8 +533,8 @@ public final class NoticesService implements AutoCloseable {
      * batches go on. Sierra still unavailable after its retries stops the location, which is tried
      * again later.
      */
-    private void lookUpContacts(String runId, LocationEnd marker, Map<String, List<HoldEvent>> holds,
-                                Map<String, SierraPatron> contacts, List<NoticeEvent> failed) {
+    private void lookUpContacts(Occasion occasion, Map<String, List<Hold>> holds, Map<String, SierraPatron> contacts,
+                                List<NoticeEvent> failed) {
         List<String> ids = new ArrayList<>(holds.keySet());
         for (int from = 0; from < ids.size(); from += lookupBatchSize) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + lookupBatchSize));
@@ -350,10 +545,10 @@ public final class NoticesService implements AutoCloseable {
                     throw e;
                 }
                 LOG.warn("Notices for {} of run {}: the contacts of {} patrons could not be read, their notices wait for the "
-                        + "next harvest: {}", marker.pickupLocationCode(), runId, batch.size(), e.getMessage());
+                        + "next harvest: {}", occasion.location(), occasion.runId(), batch.size(), e.getMessage());
                 for (String patronId : batch) {
-                    failed.add(event(runId + "-" + FileNames.safe(marker.pickupLocationCode()) + "-" + patronId, runId, marker,
-                            patronId, holds.get(patronId).stream().map(HoldEvent::holdId).toList(), null, null, null, null,
+                    failed.add(event(occasion, occasion.noticeId(patronId), patronId,
+                            holds.get(patronId).stream().map(Hold::holdId).toList(), null, null, null, null,
                             NoticeOutcomes.FAILED,
                             "contact lookup failed, tried again at the next harvest: " + e.getMessage(), null, null));
                 }
@@ -363,68 +558,94 @@ public final class NoticesService implements AutoCloseable {
 
     /**
      * A chunk of patrons, decided: the notices to send; those that cannot be sent (no contact, a
-     * "none" preference), settled when the chunk is recorded; and those whose contacts could not be
-     * read, audited but not settled, so the next harvest looks them up again.
+     * "none" preference, an opted-out number), settled when the chunk is recorded; and those whose
+     * contacts could not be read, audited but not settled, so the next harvest looks them up again.
      */
     private record Chunk(List<Pending> toSend, List<NoticeEvent> notSent, List<NoticeEvent> lookupFailed,
-                         Map<String, List<HoldEvent>> holds) {
+                         Map<String, List<Hold>> holds) {
     }
 
-    /** A chunk on its way: the server's answers to come (none in a dry run or with nothing to send). */
-    private record InFlight(Chunk chunk, MailSender.Batch sending) {
+    /** A chunk on its way: the answers to come (none in a dry run or with nothing to send). */
+    private record InFlight(Chunk chunk, Delivery.Batch sending) {
     }
 
-    /** Records the chunk's notices to send SENDING (durably) and starts sending them. */
-    private InFlight start(String location, Chunk chunk) {
+    /** Records the chunk's notices to send SENDING (REMINDING for reminders), durably, and starts sending them. */
+    private InFlight start(Occasion occasion, Chunk chunk) {
         if (chunk.toSend().isEmpty() || settings.dryRun()) {
             return new InFlight(chunk, null);
         }
-        state.get().putAll(holdStates(chunk.toSend(), location, Status.SENDING));
-        return new InFlight(chunk, mail.get().start(chunk.toSend().stream().map(Pending::mail).toList()));
+        state.get().putAll(holdStates(chunk.toSend(), occasion, occasion.reminder() ? Status.REMINDING : Status.SENDING));
+        List<Future<Delivery.Result>> futures = new ArrayList<>(chunk.toSend().size());
+        for (Pending p : chunk.toSend()) {
+            futures.add(p.mail() != null ? mail.get().submit(p.mail()) : texts.get().submit(p.text()));
+        }
+        return new InFlight(chunk, new Delivery.Batch(futures));
     }
 
     /**
      * Waits for the chunk's answers; then every outcome of the chunk goes to the audit topic and the
-     * outcome log, then the holds are recorded ANNOUNCED or SETTLED; each durable before the next.
-     * Messages the server accepted are recorded even when others of the chunk could not be sent for
-     * now; those stay SENDING and the failure is thrown after.
+     * outcome log, then the holds are recorded ANNOUNCED or SETTLED (REMINDED for reminders); each
+     * durable before the next. Messages accepted are recorded even when others of the chunk could
+     * not be sent for now; those stay SENDING and the failure is thrown after, except texts the
+     * SMS gateway could not take, which wait (WAITING) instead of holding everything up.
      */
-    private void finish(String runId, String location, InFlight inFlight, Map<String, Integer> counts) {
+    private void finish(Occasion occasion, InFlight inFlight, Map<String, Integer> counts, boolean released) {
         Chunk chunk = inFlight.chunk();
         List<NoticeEvent> outcomes = new ArrayList<>(chunk.lookupFailed());
         outcomes.addAll(chunk.notSent());
         Map<String, Announcement> states = new LinkedHashMap<>();
+        Status done = occasion.reminder() ? Status.REMINDED : Status.ANNOUNCED;
+        Status settled = occasion.reminder() ? Status.REMINDED : Status.SETTLED;
         for (NoticeEvent n : chunk.notSent()) {
-            for (HoldEvent h : chunk.holds().get(n.patronId())) {
-                states.put(h.holdId(), new Announcement(h.patronId(), location, h.pickupByDate(), Status.SETTLED, n.noticeId()));
+            for (Hold h : chunk.holds().get(n.patronId())) {
+                states.put(h.holdId(), new Announcement(h.patronId(), occasion.location(), h.pickupByDate(), settled, n.noticeId()));
             }
         }
         RuntimeException failure = null;
+        Map<String, OptOut> optedOut = new LinkedHashMap<>();
         if (inFlight.sending() == null) {
             for (Pending p : chunk.toSend()) {
                 outcomes.add(outcome(p.decided(), NoticeOutcomes.DRY_RUN, join(p.decided().reason(), "not sent: dry run"), null));
             }
         } else {
-            MailSender.Answers answers = inFlight.sending().await();
-            failure = answers.failure();
+            Delivery.Answers answers = inFlight.sending().await();
             for (int i = 0; i < chunk.toSend().size(); i++) {
-                MailSender.Result answer = answers.results().get(i);
+                Delivery.Result answer = answers.results().get(i);
                 Pending p = chunk.toSend().get(i);
                 if (answer == null) {
-                    continue; // not sent for now: stays SENDING
+                    RuntimeException why = answers.failures().get(i);
+                    if (why instanceof SmsSender.SmsUnavailableException) {
+                        // the gateway is down: this text waits; the emails and the next locations go on
+                        if (!occasion.reminder()) {
+                            p.holds().forEach(h -> states.put(h.holdId(), waitingState(occasion, h, p.decided().noticeId())));
+                        }
+                        if (!released) {
+                            outcomes.add(outcome(p.decided(), NoticeOutcomes.WAITING, join(p.decided().reason(), why.getMessage()
+                                    + (occasion.reminder() ? "; tried again at the next harvest" : "; sent when it is back")), null));
+                        }
+                    } else if (failure == null) {
+                        failure = why; // not sent for now: stays SENDING
+                    }
+                    continue;
                 }
-                NoticeEvent result = answer.accepted()
-                        ? outcome(p.decided(), NoticeOutcomes.SENT, p.decided().reason(), answer.serverReply())
-                        : outcome(p.decided(), NoticeOutcomes.FAILED, "the server refused it", answer.serverReply());
-                outcomes.add(result);
-                states.putAll(holdStates(List.of(p), location, answer.accepted() ? Status.ANNOUNCED : Status.SETTLED));
+                outcomes.add(switch (answer.outcome()) {
+                    case NoticeOutcomes.SENT -> outcome(p.decided(), NoticeOutcomes.SENT, p.decided().reason(), answer.serverReply());
+                    case NoticeOutcomes.OPTED_OUT -> outcome(p.decided(), NoticeOutcomes.OPTED_OUT,
+                            "the number opted out of texts; never texted again", answer.serverReply());
+                    default -> outcome(p.decided(), NoticeOutcomes.FAILED, p.channel().equals(NoticesSettings.SMS)
+                            ? "the SMS gateway refused it" : "the server refused it", answer.serverReply());
+                });
+                if (NoticeOutcomes.OPTED_OUT.equals(answer.outcome())) {
+                    optedOut.put(p.address(), new OptOut(Mask.phone(p.address()), answer.serverReply(), p.decided().noticeId(),
+                            clock.instant().toString()));
+                }
+                states.putAll(holdStates(List.of(p), occasion, answer.accepted() ? done : settled));
             }
         }
-        if (!outcomes.isEmpty()) {
-            audit.publish(outcomes.stream().map(NoticesService::record).toList());
-            this.outcomes.append(runId, location, outcomes);
-            outcomes.forEach(n -> count(counts, n));
+        if (!optedOut.isEmpty()) {
+            optOuts.get().putAll(optedOut); // before the holds are settled: a crash asks the gateway once more, never forgets
         }
+        record(occasion, outcomes, counts);
         if (!settings.dryRun() && !states.isEmpty()) {
             state.get().putAll(states);
         }
@@ -433,35 +654,87 @@ public final class NoticesService implements AutoCloseable {
         }
     }
 
-    private static Map<String, Announcement> holdStates(List<Pending> batch, String location, Status status) {
+    /** Outcomes to the audit topic and the run's outcome log, and counted. */
+    private void record(Occasion occasion, List<NoticeEvent> events, Map<String, Integer> counts) {
+        if (!events.isEmpty()) {
+            audit.publish(events.stream().map(NoticesService::record).toList());
+            this.outcomes.append(occasion.runId(), occasion.location(), events);
+            events.forEach(n -> count(counts, n));
+        }
+    }
+
+    private static Map<String, Announcement> holdStates(List<Pending> batch, Occasion occasion, Status status) {
         Map<String, Announcement> states = new LinkedHashMap<>();
         for (Pending p : batch) {
-            for (HoldEvent h : p.holds()) {
-                states.put(h.holdId(), new Announcement(h.patronId(), location, h.pickupByDate(), status, p.decided().noticeId()));
+            for (Hold h : p.holds()) {
+                states.put(h.holdId(), new Announcement(h.patronId(), occasion.location(), h.pickupByDate(), status,
+                        p.decided().noticeId()));
             }
         }
         return states;
     }
 
     /** Removes the state of this location's holds that are no longer ready: they left the shelf. */
-    private static void forgetHoldsThatLeftTheShelf(CompactedTopicStore<Announcement> announced, String location,
-                                                    List<HoldEvent> ready) {
+    private void forgetHoldsThatLeftTheShelf(CompactedTopicStore<Announcement> announced, String location, List<HoldEvent> ready,
+                                             Map<String, Integer> counts) {
         Set<String> onShelf = new HashSet<>();
         ready.forEach(h -> onShelf.add(h.holdId()));
-        List<String> gone = new ArrayList<>();
+        Map<String, Announcement> gone = new LinkedHashMap<>();
         announced.forEach((holdId, a) -> {
             if (location.equals(a.location()) && !onShelf.contains(holdId)) {
-                gone.add(holdId);
+                gone.put(holdId, a);
             }
         });
-        announced.deleteAll(gone);
+        forget(announced, gone, counts);
     }
 
-    private NoticeEvent event(String noticeId, String runId, LocationEnd marker, String patronId, List<String> holdIds,
+    /**
+     * Removes the holds' state. A waiting notice whose holds all left the shelf is WITHDRAWN
+     * (audited in its own run's report); one that keeps some is sent later without the others.
+     */
+    private void forget(CompactedTopicStore<Announcement> announced, Map<String, Announcement> gone, Map<String, Integer> counts) {
+        if (gone.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> leftByNotice = new LinkedHashMap<>();
+        Map<String, Announcement> noticeOf = new HashMap<>();
+        gone.forEach((holdId, a) -> {
+            if (a.status() == Status.WAITING && a.runId() != null) {
+                leftByNotice.computeIfAbsent(a.noticeId(), n -> new ArrayList<>()).add(holdId);
+                noticeOf.putIfAbsent(a.noticeId(), a);
+            }
+        });
+        if (!leftByNotice.isEmpty()) {
+            Set<String> stillWaiting = new HashSet<>();
+            announced.forEach((holdId, a) -> {
+                if (a.status() == Status.WAITING && !gone.containsKey(holdId)) {
+                    stillWaiting.add(a.noticeId());
+                }
+            });
+            Map<Occasion, List<NoticeEvent>> withdrawn = new LinkedHashMap<>();
+            leftByNotice.forEach((noticeId, holdIds) -> {
+                if (stillWaiting.contains(noticeId)) {
+                    return;
+                }
+                Announcement a = noticeOf.get(noticeId);
+                Occasion occasion = new Occasion(a.runId(), a.source(), a.location(), a.locationName(), false);
+                withdrawn.computeIfAbsent(occasion, o -> new ArrayList<>()).add(event(occasion, noticeId, a.patronId(), holdIds,
+                        null, null, null, null, NoticeOutcomes.WITHDRAWN,
+                        "not sent: its holds left the shelf while it waited", null, null));
+            });
+            withdrawn.forEach((occasion, events) -> {
+                record(occasion, events, counts);
+                report.refreshLocation(occasion.runId(), occasion.location(), outcomes.read(occasion.runId(), occasion.location()));
+            });
+        }
+        announced.deleteAll(gone.keySet());
+    }
+
+    private NoticeEvent event(Occasion occasion, String noticeId, String patronId, List<String> holdIds,
                               String channel, String template, String language, String destination, String outcome,
                               String reason, String serverReply, String messageId) {
-        return new NoticeEvent(EventTypes.NOTICE, EventTypes.SCHEMA_VERSION, noticeId, runId, marker.source(), patronId,
-                marker.pickupLocationCode(), marker.pickupLocationName(), holdIds, channel, template, language, destination,
+        return new NoticeEvent(EventTypes.NOTICE, EventTypes.SCHEMA_VERSION, noticeId, occasion.runId(), occasion.source(),
+                patronId, occasion.location(), occasion.locationName(), holdIds, channel, template, language, destination,
                 outcome, reason, serverReply, messageId, clock.instant().toString());
     }
 
@@ -486,10 +759,18 @@ public final class NoticesService implements AutoCloseable {
         return a == null ? b : a + "; " + b;
     }
 
-    /** Outcome counts of a run's notices from the recorded outcomes (for summaries). */
+    /** Outcome counts of a run's notices from the recorded outcomes (for summaries): each notice's latest. */
     Map<String, Long> outcomeCounts(String runId) {
         Map<String, Long> counts = new TreeMap<>();
         outcomes.readRun(runId).forEach(n -> counts.merge(n.outcome(), 1L, Long::sum));
+        return counts;
+    }
+
+    /** Outcome counts of a run's notices by channel and outcome (for summaries). */
+    Map<String, Long> channelCounts(String runId) {
+        Map<String, Long> counts = new TreeMap<>();
+        outcomes.readRun(runId).forEach(n -> counts.merge((n.channel() == null ? "none" : n.channel()) + " " + n.outcome(), 1L,
+                Long::sum));
         return counts;
     }
 

@@ -460,7 +460,7 @@ public final class Benchmarks {
             try (Holdshelf app = pipeline(sierra, false, Map.of("holdshelf.notices.enabled", "true",
                     "holdshelf.notices.smtp.host", "127.0.0.1", "holdshelf.notices.smtp.port", String.valueOf(smtp.port()),
                     "holdshelf.notices.smtp.starttls", "false", "holdshelf.notices.from", "Bench Library <holds@bench.example.org>",
-                    "holdshelf.notices.group-id", "bench" + (runs + 1) + "-notices"))) {
+                    "holdshelf.notices.group-id", "bench" + (runs + 1) + "-notices", "holdshelf.notices.send-window", ""))) {
                 long before = smtp.stats().messagesAccepted();
                 RunEvent run = app.harvestNow("bench");
                 long cpu = processCpuNanos();

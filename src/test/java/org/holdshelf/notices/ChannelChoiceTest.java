@@ -91,7 +91,7 @@ class ChannelChoiceTest {
     private static ChannelChoice libib(Mirror mirror, boolean notifyFrozen) {
         return new ChannelChoice(NoticesSettings.from(HoldshelfConfig.resolve(HoldshelfConfig.classpathDefaults(), null, Map.of(),
                 Map.of()).with(Map.of("holdshelf.notices.contacts", "libib", "holdshelf.libib.notify-frozen",
-                String.valueOf(notifyFrozen)))), mirror);
+                String.valueOf(notifyFrozen)))), mirror, number -> Optional.empty());
     }
 
     private static Optional<SierraPatron> sierra(String preference, String... barcodes) {
@@ -140,5 +140,66 @@ class ChannelChoiceTest {
                 .isEqualTo("no usable email address in the Libib directory");
         assertThat(libib(mirror, false).decide(sierra("-", "2000000042")).outcome()).as("the Sierra preference still counts")
                 .isEqualTo("SUPPRESSED");
+    }
+
+    // ---- texts ----------------------------------------------------------------------------------
+
+    private static ChannelChoice withTexts(String channels, Map<String, String> optedOut) {
+        return new ChannelChoice(NoticesSettings.from(HoldshelfConfig.resolve(HoldshelfConfig.classpathDefaults(), null, Map.of(),
+                Map.of()).with(Map.of("holdshelf.notices.enabled", "true", "holdshelf.notices.channels", channels,
+                "holdshelf.notices.from", "holds@example.org", "holdshelf.notices.smtp.host", "localhost",
+                "holdshelf.notices.sms.webhook-url", "http://localhost/sms"))), null,
+                number -> Optional.ofNullable(optedOut.get(number)));
+    }
+
+    private static Optional<SierraPatron> withPhones(String preference, List<String> emails, SierraPatron.Phone... phones) {
+        return Optional.of(new SierraPatron("42", List.of("Okafor, Ada"), emails, List.of(phones), List.of("2000000042"), "eng",
+                preference, false));
+    }
+
+    @Test
+    void shouldTextAPatronWhoPrefersTextsAtTheirMobileNumberInE164() {
+        var d = withTexts("email,sms", Map.of()).decide(withPhones("p", List.of("ada@example.org"),
+                new SierraPatron.Phone("513-555-0100", "t"), new SierraPatron.Phone("(513) 555-0142", "o")));
+        assertThat(d.channel()).isEqualTo("sms");
+        assertThat(d.address()).as("mobile (o) first, normalised").isEqualTo("+15135550142");
+        assertThat(d.reason()).isNull();
+    }
+
+    @Test
+    void shouldFallBackToTheOtherChannelInUseWhenThePreferredHasNoUsableAddress() {
+        ChannelChoice both = withTexts("email,sms", Map.of());
+        var noPhone = both.decide(withPhones("p", List.of("ada@example.org")));
+        assertThat(noPhone.channel()).isEqualTo("email");
+        assertThat(noPhone.reason()).contains("prefers sms").contains("no phone number").contains("sent by email");
+        var badPhone = both.decide(withPhones("t", List.of("ada@example.org"), new SierraPatron.Phone("555", "t")));
+        assertThat(badPhone.channel()).isEqualTo("email");
+        assertThat(badPhone.reason()).contains("1 invalid");
+        var noEmail = both.decide(withPhones("z", List.of("not an address"), new SierraPatron.Phone("5135550100", "t")));
+        assertThat(noEmail.channel()).isEqualTo("sms");
+        assertThat(noEmail.address()).isEqualTo("+15135550100");
+        assertThat(noEmail.reason()).contains("prefers email").contains("no usable email address").contains("sent by text");
+        var neither = both.decide(withPhones("p", List.of()));
+        assertThat(neither.outcome()).isEqualTo("NO_CONTACT");
+        assertThat(neither.reason()).isEqualTo("no usable email address and no phone number");
+    }
+
+    @Test
+    void shouldTextOnlyWhenTextsAreTheOnlyChannelInUse() {
+        ChannelChoice textsOnly = withTexts("sms", Map.of());
+        assertThat(textsOnly.decide(withPhones("z", List.of("ada@example.org"), new SierraPatron.Phone("5135550100", "p")))
+                .channel()).as("prefers email, which is not in use").isEqualTo("sms");
+        var d = textsOnly.decide(withPhones("z", List.of("ada@example.org")));
+        assertThat(d.outcome()).isEqualTo("NO_CONTACT");
+        assertThat(d.reason()).contains("prefers email, which is not in use").contains("no phone number");
+    }
+
+    @Test
+    void shouldNotTextANumberThatOptedOut() {
+        var d = withTexts("email,sms", Map.of("+15135550142", "2026-11-30T10:00:00Z"))
+                .decide(withPhones("p", List.of("ada@example.org"), new SierraPatron.Phone("513 555 0142", "o")));
+        assertThat(d.sends()).isFalse();
+        assertThat(d.outcome()).isEqualTo("OPTED_OUT");
+        assertThat(d.reason()).contains("***-***-0142").doesNotContain("5550142");
     }
 }

@@ -101,7 +101,7 @@ class NoticesIT {
         return expected;
     }
 
-    private static List<NoticeEvent> audit(PipelineHarness h) {
+    static List<NoticeEvent> audit(PipelineHarness h) {
         return h.records("notices", EventTypes.NOTICE).stream().map(r -> Json.read(r.value(), NoticeEvent.class)).toList();
     }
 
@@ -275,7 +275,7 @@ class NoticesIT {
     }
 
     /** Announcement states on the state topic that are not tombstoned, by hold id. */
-    private static Map<String, Announcement> liveStates(PipelineHarness h) {
+    static Map<String, Announcement> liveStates(PipelineHarness h) {
         Map<String, Announcement> live = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : SharedKafka.readAll(h.topic("notices-state"))) {
             if (r.value() == null) {

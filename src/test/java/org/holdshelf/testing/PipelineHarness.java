@@ -29,6 +29,7 @@ public final class PipelineHarness implements AutoCloseable {
     private final Map<String, String> settings;
     private final String prefix;
     private Holdshelf holdshelf;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private PipelineHarness(SierraSimulator sierra, Map<String, String> settings, String prefix) {
         this.sierra = sierra;
@@ -108,6 +109,13 @@ public final class PipelineHarness implements AutoCloseable {
         settings.put("holdshelf.notices.smtp.initial-backoff", "50ms");
         settings.put("holdshelf.notices.smtp.max-backoff", "200ms");
         settings.put("holdshelf.notices.redelivery-delay-ms", "100");
+        settings.put("holdshelf.notices.send-window", ""); // any time: only the quiet-hours tests set one, on a test clock
+        return this;
+    }
+
+    /** The pipeline's clock (what notices see as now): a test drives the send window and reminders with it. */
+    public PipelineHarness withClock(java.time.Clock testClock) {
+        this.clock = testClock;
         return this;
     }
 
@@ -138,7 +146,7 @@ public final class PipelineHarness implements AutoCloseable {
     public Holdshelf start() {
         HoldshelfConfig config = HoldshelfConfig.resolve(HoldshelfConfig.classpathDefaults(), null, Map.of(), Map.of())
                 .with(settings);
-        holdshelf = Holdshelf.start(config);
+        holdshelf = Holdshelf.start(config, false, clock);
         return holdshelf;
     }
 
