@@ -85,7 +85,12 @@ class TopicContractIT {
         try (PipelineHarness h = PipelineHarness.create("contract", SierraSandboxSettings.builder().holds(6_000).pageLatencyMs(80).build(), reports)
                 .set("holdshelf.sierra.page-size", "1000").set("holdshelf.harvest.progress-interval", "100ms")
                 .withAlma(AlmaSandboxSettings.builder().callsPerSecond(100).build(), 10).withNotices(smtp.getSmtp().getPort())
-                .withLibib(20)) {
+                .withLibib(20);
+             org.holdshelf.sandbox.sms.SmsGatewaySimulator gateway = new org.holdshelf.sandbox.sms.SmsGatewaySimulator(
+                     org.holdshelf.sandbox.sms.SmsSandboxSettings.builder().latencyMs(2).optedOutPercent(5).landlinePercent(5).build())
+                     .start(0)) {
+            // texts too, so notices by text (sent, opted out, refused) are checked against the schema
+            h.set("holdshelf.notices.channels", "email,sms").set("holdshelf.notices.sms.webhook-url", gateway.webhookUrl());
             Holdshelf app = h.start();
             // the directory mirror reads Libib at start-up (its topic is empty)
             await().atMost(Duration.ofSeconds(60)).until(() -> app.wiring().healthNow().stream()
@@ -111,6 +116,10 @@ class TopicContractIT {
                 }
             }
             assertThat(seen).as("every record type was produced and checked").containsOnlyKeys(SCHEMA_OF_TYPE.keySet());
+            assertThat(SharedKafka.readAll(h.topic("notices")).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)))
+                    .as("texts were among the notices checked")
+                    .anyMatch(v -> v.contains("\"channel\":\"sms\"") && v.contains("\"outcome\":\"SENT\""))
+                    .anyMatch(v -> v.contains("\"outcome\":\"OPTED_OUT\""));
         }
     }
 }
