@@ -28,7 +28,7 @@ import org.holdshelf.scanin.ScanInCapability;
  * The project's benchmarks (see bench/README.md): run by {@code bench/run.sh}, which also sets the
  * heap. Each scenario prints one block of results; the whole output is Markdown for RESULTS.md.
  *
- * <pre>scenarios: harvest | pull-lists | latency | all   (option: --holds N)</pre>
+ * <pre>scenarios: harvest | publish | pull-lists | latency | once | alma | notices | libib | sms | all   (option: --holds N)</pre>
  */
 public final class Benchmarks {
 
@@ -53,9 +53,11 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         String scenario = args.length > 0 ? args[0] : "all";
         int holds = 1_000_000;
+        boolean holdsGiven = false;
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--holds")) {
                 holds = Integer.parseInt(args[++i]);
+                holdsGiven = true;
             }
         }
         Path work = Files.createTempDirectory("holdshelf-bench");
@@ -86,6 +88,9 @@ public final class Benchmarks {
             }
             if (scenario.equals("libib") || scenario.equals("all")) {
                 bench.libib();
+            }
+            if (scenario.equals("sms") || scenario.equals("all")) {
+                bench.sms(holdsGiven ? holds : 126_000); // the sandbox's first run unless --holds says otherwise
             }
         } catch (Exception | AssertionError e) {
             bench.out.add("\nFAILED: " + e);
@@ -175,6 +180,114 @@ public final class Benchmarks {
                         directory.store().size() - 1, patrons, libib.calls(), arrivals.size(), libib.throttled(), span,
                         perTwoSeconds, perTwoSeconds * 100, minGapMs, wall));
             }
+        }
+    }
+
+    /**
+     * Text notices of the sandbox's first run (126,000 holds; a fifth of the patrons prefer phone or
+     * text notices) against the SMS gateway simulator at its default latency (20 ms and up to 5 ms of
+     * jitter, counted from each request's arrival), nobody opted out and no landlines, emails to the
+     * SMTP simulator alongside, after two full-size unmeasured runs. Next to it in the same run, a
+     * bare JDK HttpClient loop posts the texts the gateway received (the same numbers and bodies, new
+     * notice ids) to the same webhook at the pipeline's concurrency (4 threads, one request at a time
+     * each), and from one thread for reference. Each rate is texts accepted over the time from the
+     * first one's arrival at the gateway to the last one's. Target: the pipeline at least half the
+     * bare loop's rate at the same concurrency.
+     */
+    private void sms(int holds) throws Exception {
+        long latencyMs = 20;
+        long jitterMs = 5;
+        int concurrency = 4; // holdshelf.notices.sms.concurrency's default
+        var gatewaySettings = org.holdshelf.sandbox.sms.SmsSandboxSettings.builder().latencyMs(latencyMs).jitterMs(jitterMs)
+                .seed(7).optedOutPercent(0).landlinePercent(0).build();
+        out.add("\n## SMS notices: the sandbox's first run (" + String.format(Locale.ROOT, "%,d", holds)
+                + " holds), gateway latency " + latencyMs + " ms + up to " + jitterMs + " ms of jitter");
+        try (var smtp = new org.holdshelf.sandbox.smtp.SmtpSimulator(org.holdshelf.sandbox.smtp.SmtpSandboxSettings.builder()
+                .rejectPattern("(?!)").build());
+             var gateway = new org.holdshelf.sandbox.sms.SmsGatewaySimulator(gatewaySettings)) {
+            smtp.keepMessages(false);
+            smtp.start(0);
+            gateway.start(0);
+            Map<String, String> texts = Map.of("holdshelf.notices.channels", "email,sms",
+                    "holdshelf.notices.sms.provider", "webhook", "holdshelf.notices.sms.webhook-url", gateway.webhookUrl(),
+                    "holdshelf.notices.sms.concurrency", String.valueOf(concurrency));
+            // two unmeasured runs first, each with its own run id (so notice ids) and topics, as in the notices scenario
+            noticesRun(smtp, holds, texts);
+            noticesRun(smtp, holds, texts);
+            gateway.reset();
+            long emailsBefore = smtp.stats().messagesAccepted();
+            long[] run = noticesRun(smtp, holds, texts);
+            long emails = smtp.stats().messagesAccepted() - emailsBefore;
+            var pipelineStats = gateway.stats();
+            List<org.holdshelf.sandbox.sms.SmsText> received = gateway.delivered();
+            SmsRate pipeline = SmsRate.of(received);
+            List<BareSmsLoop.Text> same = received.stream().map(t -> new BareSmsLoop.Text(t.to(), t.body())).toList();
+            // the bare client warms up first too (JIT, connections), then the gateway forgets it
+            BareSmsLoop.run(gateway.webhookUrl(), same.subList(0, Math.min(500, same.size())), "warm-", concurrency);
+            gateway.reset();
+            long cpu = processCpuNanos();
+            long wall = System.nanoTime();
+            BareSmsLoop.Result bare = BareSmsLoop.run(gateway.webhookUrl(), same, "bare-", concurrency);
+            long bareCpu = 100 * (processCpuNanos() - cpu) / (System.nanoTime() - wall) / Runtime.getRuntime().availableProcessors();
+            SmsRate bareRate = SmsRate.of(gateway.delivered());
+            gateway.reset();
+            List<BareSmsLoop.Text> sample = same.subList(0, Math.min(1_000, same.size()));
+            cpu = processCpuNanos();
+            wall = System.nanoTime();
+            BareSmsLoop.Result single = BareSmsLoop.run(gateway.webhookUrl(), sample, "bare1-", 1);
+            long singleCpu = 100 * (processCpuNanos() - cpu) / (System.nanoTime() - wall) / Runtime.getRuntime().availableProcessors();
+            SmsRate singleRate = SmsRate.of(gateway.delivered());
+            out.add("| sender | texts accepted | first to last arrival | texts/s | ratio | pauses over 100 ms between arrivals | texts/s outside them | CPU (of 2 cores) |\n|---|---|---|---|---|---|---|---|");
+            out.add(String.format(Locale.ROOT, "| pipeline: decide, look up contacts, render, record, post through routes/sms.camel.yaml (camel-http, %d at once), audit; emails alongside | %,d | %.2f s | %,.1f | **%.2f** of the bare loop, %d threads (target ≥ 0.5) | %d, %.2f s | %,.1f | %d%% (harvest end to last notice, emails included) |",
+                    concurrency, pipeline.texts(), pipeline.seconds(), pipeline.rate(), pipeline.rate() / bareRate.rate(), concurrency,
+                    pipeline.pauses(), pipeline.pausedSeconds(), pipeline.rateOutsidePauses(), run[2]));
+            out.add(String.format(Locale.ROOT, "| bare JDK HttpClient loop, %d threads, one request at a time each, the same texts | %,d of %,d | %.2f s | %,.1f | 1 | %d, %.2f s | %,.1f | %d%% |",
+                    concurrency, bareRate.texts(), bare.posted(), bareRate.seconds(), bareRate.rate(), bareRate.pauses(),
+                    bareRate.pausedSeconds(), bareRate.rateOutsidePauses(), bareCpu));
+            out.add(String.format(Locale.ROOT, "| the same, 1 thread (the first %,d texts) | %,d of %,d | %.2f s | %,.1f | %.2f | %d, %.2f s | %,.1f | %d%% |",
+                    sample.size(), singleRate.texts(), single.posted(), singleRate.seconds(), singleRate.rate(),
+                    singleRate.rate() / bareRate.rate(), singleRate.pauses(), singleRate.pausedSeconds(), singleRate.rateOutsidePauses(),
+                    singleCpu));
+            out.add("\n| measure | value |\n|---|---|");
+            out.add(row("gateway", String.format(Locale.ROOT, "webhook, latency %d ms + 0..%d ms jitter from each request's arrival, 0%% opted out, 0%% landlines, no rate limit",
+                    latencyMs, jitterMs)));
+            out.add(row("ceiling at " + concurrency + " requests at a time: " + concurrency + " ÷ (latency + mean jitter)",
+                    String.format(Locale.ROOT, "%,.1f texts/s", concurrency / ((latencyMs + jitterMs / 2.0) / 1000.0))));
+            out.add(row("pipeline's requests at the gateway: requests / accepted / duplicates / refused", String.format(Locale.ROOT,
+                    "%,d / %,d / %,d / %,d", pipelineStats.requests(), pipelineStats.accepted(), pipelineStats.duplicates(),
+                    pipelineStats.refused())));
+            out.add(row("emails in the same run", String.format(Locale.ROOT, "%,d", emails)));
+            out.add(row("harvest end to the last notice (texts and emails)", String.format(Locale.ROOT, "%.2f s", run[1] / 1000.0)));
+        }
+    }
+
+    /**
+     * Texts accepted by the gateway over the time from the first one's arrival to the last one's,
+     * and the pauses: gaps over 100 ms between two arrivals, when nothing was posted.
+     */
+    private record SmsRate(int texts, double seconds, int pauses, double pausedSeconds, double rateOutsidePauses) {
+
+        static SmsRate of(List<org.holdshelf.sandbox.sms.SmsText> texts) {
+            long[] arrivals = texts.stream().mapToLong(org.holdshelf.sandbox.sms.SmsText::arrivedNanos).sorted().toArray();
+            if (arrivals.length < 2) {
+                throw new AssertionError("the gateway accepted " + arrivals.length + " texts");
+            }
+            long pauseNanos = Duration.ofMillis(100).toNanos();
+            int pauses = 0;
+            long paused = 0;
+            for (int i = 1; i < arrivals.length; i++) {
+                long gap = arrivals[i] - arrivals[i - 1];
+                if (gap > pauseNanos) {
+                    pauses++;
+                    paused += gap;
+                }
+            }
+            double seconds = (arrivals[arrivals.length - 1] - arrivals[0]) / 1e9;
+            return new SmsRate(arrivals.length, seconds, pauses, paused / 1e9, arrivals.length / (seconds - paused / 1e9));
+        }
+
+        double rate() {
+            return texts / seconds;
         }
     }
 
@@ -455,12 +568,23 @@ public final class Benchmarks {
 
     /** A harvest with notices on: the notices sent, and milliseconds from the harvest's end to the last notice. */
     private long[] noticesRun(org.holdshelf.sandbox.smtp.SmtpSimulator smtp, int holds) throws Exception {
+        return noticesRun(smtp, holds, Map.of());
+    }
+
+    /**
+     * {@link #noticesRun(org.holdshelf.sandbox.smtp.SmtpSimulator, int)} with more settings (the SMS
+     * channel): emails accepted by {@code smtp}, milliseconds from the harvest's end to the last
+     * notice, the process's CPU share meanwhile, and the live heap after the run.
+     */
+    private long[] noticesRun(org.holdshelf.sandbox.smtp.SmtpSimulator smtp, int holds, Map<String, String> extra) throws Exception {
         try (SierraSimulator sierra = new SierraSimulator(SierraSandboxSettings.builder().holds(holds).seed(42).build())) {
             sierra.start(0);
-            try (Holdshelf app = pipeline(sierra, false, Map.of("holdshelf.notices.enabled", "true",
+            Map<String, String> settings = new LinkedHashMap<>(Map.of("holdshelf.notices.enabled", "true",
                     "holdshelf.notices.smtp.host", "127.0.0.1", "holdshelf.notices.smtp.port", String.valueOf(smtp.port()),
                     "holdshelf.notices.smtp.starttls", "false", "holdshelf.notices.from", "Bench Library <holds@bench.example.org>",
-                    "holdshelf.notices.group-id", "bench" + (runs + 1) + "-notices", "holdshelf.notices.send-window", ""))) {
+                    "holdshelf.notices.group-id", "bench" + (runs + 1) + "-notices", "holdshelf.notices.send-window", ""));
+            settings.putAll(extra);
+            try (Holdshelf app = pipeline(sierra, false, settings)) {
                 long before = smtp.stats().messagesAccepted();
                 RunEvent run = app.harvestNow("bench");
                 long cpu = processCpuNanos();
