@@ -110,6 +110,7 @@ public final class NoticesCapability implements Capability {
         if (settings.sms() != null) {
             smsGateway = new SmsGateway(settings.sms());
             w.bind("smsGateway", smsGateway);
+            w.health("sms", () -> sms().health());
         }
         KafkaRangeReader replay = w.closeOnStop(new KafkaRangeReader(w.kafkaConsumerBase(), w.topic(Topic.ENTRIES),
                 replayStallTimeout));

@@ -270,7 +270,7 @@ public final class NoticesService implements AutoCloseable {
         StringJoiner summary = new StringJoiner(", ");
         counts.forEach((outcome, n) -> summary.add(n + " " + outcome));
         LOG.info("Waiting notices released: {} notices of {} locations: {}, in {}", notices, waiting.size(),
-                counts.isEmpty() ? "all still waiting for the SMS gateway" : summary,
+                counts.isEmpty() ? "all still waiting (the SMS gateway or the mail server unavailable)" : summary,
                 Durations.human(Duration.ofNanos(System.nanoTime() - started)));
         return notices;
     }
@@ -614,8 +614,10 @@ public final class NoticesService implements AutoCloseable {
                 Pending p = chunk.toSend().get(i);
                 if (answer == null) {
                     RuntimeException why = answers.failures().get(i);
-                    if (why instanceof SmsSender.SmsUnavailableException) {
-                        // the gateway is down: this text waits; the emails and the next locations go on
+                    if (why instanceof SmsSender.SmsUnavailableException
+                            || (released && why instanceof Delivery.UnavailableException)) {
+                        // the gateway is down (or, for a notice released from waiting, the mail
+                        // server): this notice waits; the emails and the next locations go on
                         if (!occasion.reminder()) {
                             p.holds().forEach(h -> states.put(h.holdId(), waitingState(occasion, h, p.decided().noticeId())));
                         }

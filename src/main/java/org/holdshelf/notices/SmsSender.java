@@ -45,6 +45,8 @@ final class SmsSender implements AutoCloseable {
     private final ExecutorService workers;
     private volatile long downUntilNanos;
     private volatile String downBecause;
+    private volatile boolean credentialsRefused;
+    private volatile String lastSent;
 
     SmsSender(NoticesSettings.Sms sms, SmsGateway gateway, Call call, Clock clock) {
         this.gateway = gateway;
@@ -81,12 +83,15 @@ final class SmsSender implements AutoCloseable {
             switch (verdict.kind()) {
                 case SENT:
                     downBecause = null;
+                    credentialsRefused = false;
+                    lastSent = clock.instant().toString();
                     return Delivery.Result.sent(verdict.said());
                 case OPTED_OUT:
                     return Delivery.Result.optedOut(verdict.said());
                 case REFUSED:
                     return Delivery.Result.refused(verdict.said());
                 case CREDENTIALS:
+                    credentialsRefused = true;
                     giveUp("it refuses the credentials (holdshelf.notices.sms.auth-token / webhook-token): " + verdict.said());
                     throw new SmsUnavailableException("the SMS gateway refuses the credentials: " + verdict.said(), null);
                 default:
@@ -110,6 +115,21 @@ final class SmsSender implements AutoCloseable {
         }
         downBecause = why;
         downUntilNanos = System.nanoTime() + retry.maxBackoff().toNanos();
+    }
+
+    /**
+     * For {@code /q/health}: down while the gateway refuses the credentials (nothing gets through
+     * until an operator fixes them); up otherwise, saying when it was last unavailable (texts wait
+     * meanwhile, emails go on).
+     */
+    org.holdshelf.platform.runtime.Health health() {
+        String down = downBecause;
+        if (credentialsRefused && down != null) {
+            return org.holdshelf.platform.runtime.Health.down("sms", "the SMS gateway refuses the credentials: " + down);
+        }
+        String detail = (down != null ? "unavailable (texts wait): " + down + "; " : "")
+                + (lastSent == null ? "no text sent yet" : "last text accepted at " + lastSent);
+        return org.holdshelf.platform.runtime.Health.up("sms", detail);
     }
 
     private static String describe(Exception e) {
