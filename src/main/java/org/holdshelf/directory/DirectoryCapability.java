@@ -7,6 +7,7 @@ import java.util.Set;
 import io.micrometer.core.instrument.Gauge;
 import org.holdshelf.events.DirectoryPatron;
 import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.http.CallPacer;
 import org.holdshelf.platform.kafka.CompactedTopicStore;
 import org.holdshelf.platform.kafka.RecordPublisher;
 import org.holdshelf.platform.kafka.Topic;
@@ -56,7 +57,7 @@ public final class DirectoryCapability implements Capability {
         this.wiring = w;
         RecordPublisher letters = w.closeOnStop(new RecordPublisher(w.kafkaConnection(), w.topic(Topic.DLQ),
                 "holdshelf-libib-dead-letters", Duration.ofSeconds(60)));
-        mirror = new LibibMirror(settings, LibibPacer.system(settings.spacing()), this::store, w.deadLetters(),
+        mirror = new LibibMirror(settings, CallPacer.system(settings.spacing()), this::store, w.deadLetters(),
                 letters::publish, w.clock(), w.meters());
         w.bind("libibMirror", mirror);
         w.health(name(), mirror::health);

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.holdshelf.events.DirectoryPatron;
+import org.holdshelf.platform.http.CallPacer;
 import org.holdshelf.platform.http.RetryAfter;
 import org.holdshelf.platform.kafka.CompactedTopicStore;
 import org.holdshelf.platform.kafka.DeadLetters;
@@ -53,7 +54,7 @@ public final class LibibMirror {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
 
     private final DirectorySettings settings;
-    private final LibibPacer pacer;
+    private final CallPacer pacer;
     private final Supplier<CompactedTopicStore<DirectoryPatron>> store;
     private final DeadLetters deadLetters;
     private final Consumer<List<OutboundRecord>> publish;
@@ -71,7 +72,7 @@ public final class LibibMirror {
      * @param store   the mirror's compacted topic, opened on first use
      * @param publish sends records (dead letters) and returns once the broker has them
      */
-    public LibibMirror(DirectorySettings settings, LibibPacer pacer, Supplier<CompactedTopicStore<DirectoryPatron>> store,
+    public LibibMirror(DirectorySettings settings, CallPacer pacer, Supplier<CompactedTopicStore<DirectoryPatron>> store,
                        DeadLetters deadLetters, Consumer<List<OutboundRecord>> publish, Clock clock, MeterRegistry meters) {
         this.settings = settings;
         this.pacer = pacer;

@@ -1,4 +1,4 @@
-package org.holdshelf.directory;
+package org.holdshelf.platform.http;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,18 +9,18 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class LibibPacerTest {
+class CallPacerTest {
 
     /** Virtual time: sleeping advances it. */
     private long now = 1_000_000_000L;
     private final List<Long> starts = new ArrayList<>();
 
-    private LibibPacer pacer(Duration spacing) {
-        return new LibibPacer(spacing, () -> now, nanos -> now += nanos);
+    private CallPacer pacer(Duration spacing) {
+        return new CallPacer(spacing, () -> now, nanos -> now += nanos);
     }
 
     /** A call that gets its answer {@code latencyMillis} after it starts. */
-    private void call(LibibPacer pacer, long latencyMillis) throws InterruptedException {
+    private void call(CallPacer pacer, long latencyMillis) throws InterruptedException {
         pacer.awaitTurn();
         starts.add(now);
         now += TimeUnit.MILLISECONDS.toNanos(latencyMillis);
@@ -29,7 +29,7 @@ class LibibPacerTest {
 
     @Test
     void shouldStartACallOneSpacingAfterThePreviousAnswer() throws InterruptedException {
-        LibibPacer pacer = pacer(Duration.ofMillis(2050));
+        CallPacer pacer = pacer(Duration.ofMillis(2050));
         call(pacer, 300); // a new connection: the call reached Libib some time before its answer came back
         call(pacer, 2500);
         call(pacer, 10);
@@ -41,7 +41,7 @@ class LibibPacerTest {
 
     @Test
     void shouldKeepTheSpacingFromACallsStartWhenItsAnswerIsNeverRecorded() throws InterruptedException {
-        LibibPacer pacer = pacer(Duration.ofMillis(2050));
+        CallPacer pacer = pacer(Duration.ofMillis(2050));
         pacer.awaitTurn(); // the call failed before an answer could be read
         starts.add(now);
         now += TimeUnit.MILLISECONDS.toNanos(5);
@@ -52,7 +52,7 @@ class LibibPacerTest {
 
     @Test
     void shouldWaitForABackoffLongerThanTheSpacingThenKeepThePace() throws InterruptedException {
-        LibibPacer pacer = pacer(Duration.ofMillis(2050));
+        CallPacer pacer = pacer(Duration.ofMillis(2050));
         call(pacer, 100);
         pacer.backOff(Duration.ofSeconds(8)); // a 429, read when its answer came
         call(pacer, 100);
@@ -63,7 +63,7 @@ class LibibPacerTest {
 
     @Test
     void shouldNotShortenTheSpacingWithAShortBackoff() throws InterruptedException {
-        LibibPacer pacer = pacer(Duration.ofMillis(2050));
+        CallPacer pacer = pacer(Duration.ofMillis(2050));
         call(pacer, 100);
         pacer.backOff(Duration.ofMillis(500));
         call(pacer, 100);

@@ -1,21 +1,29 @@
-package org.holdshelf.directory;
+package org.holdshelf.platform.http;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * Libib's pace: "you may hit the API once every 2 seconds". A call starts at least {@code spacing}
- * (Libib's interval plus a margin) after the previous call's answer arrived, not after it was
- * sent: when a call was sent is no bound on when it reached Libib (a new connection's handshake, a
- * slow network), but it surely had reached Libib by the time its answer came back, so calls spaced
- * this way arrive at least the interval apart whatever the network does. The price is one latency
- * per call. A 429 or a failure pushes the next call back by the backoff it asks for. One pacer
- * serves every mirror of the process, so a mirror started right after another still waits.
+ * An API's pace, for the HTTP integrations that must stay under a rate: one call every
+ * {@code spacing}. Two ways to use it:
+ * <ul>
+ *   <li><b>Spaced after the answer</b> (call {@link #answered()} when the answer arrives): a call
+ *       starts at least {@code spacing} after the previous call's answer, not after it was sent.
+ *       When a call was sent is no bound on when it reached the API (a new connection's handshake,
+ *       a slow network), but it surely had by the time its answer came back, so calls arrive at
+ *       least {@code spacing} apart whatever the network does, at the price of one latency a call.
+ *       Libib ("once every 2 seconds") is paced this way.</li>
+ *   <li><b>Spaced starts</b> (never call {@code answered()}): calls start {@code spacing} apart.
+ *       For a budget per window with room to spare (Hoopla: 90 of its 100 a minute), arrivals may
+ *       shift by the network's jitter but stay within the budget, and the latency costs nothing.</li>
+ * </ul>
+ * A 429 or a failure pushes the next call back by the backoff it asks for. One pacer serves every
+ * caller of the process, so a poll started right after another still waits.
  *
  * <p>Time is read from a nanosecond ticker and waited for by a {@link Sleeper}, so the pacing is
  * tested without the wall clock.
  */
-public final class LibibPacer {
+public final class CallPacer {
 
     /** Waits; interruptible. */
     @FunctionalInterface
@@ -30,15 +38,15 @@ public final class LibibPacer {
     private long nextCall;
     private boolean anyCall;
 
-    public LibibPacer(Duration spacing, LongSupplier ticker, Sleeper sleeper) {
+    public CallPacer(Duration spacing, LongSupplier ticker, Sleeper sleeper) {
         this.spacingNanos = spacing.toNanos();
         this.ticker = ticker;
         this.sleeper = sleeper;
     }
 
     /** The pacer of a running process: {@link System#nanoTime()} and parking. */
-    public static LibibPacer system(Duration spacing) {
-        return new LibibPacer(spacing, System::nanoTime, nanos -> {
+    public static CallPacer system(Duration spacing) {
+        return new CallPacer(spacing, System::nanoTime, nanos -> {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
         });
     }
