@@ -23,6 +23,7 @@ import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.directory.DirectoryCapability;
+import org.holdshelf.hoopla.HooplaCapability;
 import org.holdshelf.harvest.HarvestCapability;
 import org.holdshelf.notices.NoticesCapability;
 import org.holdshelf.ops.OpsCapability;
@@ -61,6 +62,7 @@ public final class Holdshelf implements AutoCloseable {
             PullListsCapability::new,
             ScanInCapability::new,
             DirectoryCapability::new,
+            HooplaCapability::new,
             NoticesCapability::new,
             OpsCapability::new);
 

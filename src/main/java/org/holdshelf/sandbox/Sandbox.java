@@ -9,6 +9,8 @@ import java.util.Optional;
 
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
+import org.holdshelf.sandbox.hoopla.HooplaSandboxSettings;
+import org.holdshelf.sandbox.hoopla.HooplaSimulator;
 import org.holdshelf.sandbox.libib.LibibSandboxSettings;
 import org.holdshelf.sandbox.libib.LibibSimulator;
 import org.holdshelf.sandbox.sierra.HoldsDataSet;
@@ -56,6 +58,8 @@ public final class Sandbox implements AutoCloseable {
     private final LibibSimulator libib;
     /** Null when {@code holdshelf.sandbox.sms.enabled=false}. */
     private final SmsGatewaySimulator sms;
+    /** Null when {@code holdshelf.sandbox.hoopla.enabled=false}. */
+    private final HooplaSimulator hoopla;
     private final String scanInEnabled;
     private final boolean noticeFromBlank;
     private final boolean smsFromBlank;
@@ -64,12 +68,13 @@ public final class Sandbox implements AutoCloseable {
     private final String sendWindow;
 
     private Sandbox(SierraSimulator sierra, AlmaSimulator alma, SmtpSimulator smtp, LibibSimulator libib, SmsGatewaySimulator sms,
-                    String scanInEnabled, Map<String, String> settings) {
+                    HooplaSimulator hoopla, String scanInEnabled, Map<String, String> settings) {
         this.sierra = sierra;
         this.alma = alma;
         this.smtp = smtp;
         this.libib = libib;
         this.sms = sms;
+        this.hoopla = hoopla;
         this.scanInEnabled = scanInEnabled;
         this.noticeFromBlank = value(settings, NOTICE_FROM, "").isEmpty();
         this.smsFromBlank = value(settings, SMS_FROM, "").isEmpty();
@@ -121,12 +126,17 @@ public final class Sandbox implements AutoCloseable {
         LibibSandboxSettings libibSettings = libibEnabled ? LibibSandboxSettings.fromProperties(settings) : null;
         boolean smsEnabled = Boolean.parseBoolean(value(settings, SmsSandboxSettings.ENABLED, "true"));
         SmsSandboxSettings smsSettings = smsEnabled ? smsSettings(settings) : null;
+        // started only for a pipeline that polls Hoopla: its directory costs a walk of every patron at start-up
+        boolean hooplaEnabled = Boolean.parseBoolean(value(settings, HooplaSandboxSettings.ENABLED, "true"))
+                && Boolean.parseBoolean(value(settings, "holdshelf.hoopla.enabled", "false"));
+        HooplaSandboxSettings hooplaSettings = hooplaEnabled ? HooplaSandboxSettings.fromProperties(settings) : null;
         HoldsDataSet data = sierraSettings.newDataSet();
         SierraSimulator sierra = new SierraSimulator(sierraSettings, data);
         AlmaSimulator alma = null;
         SmtpSimulator smtp = null;
         LibibSimulator libib = null;
         SmsGatewaySimulator sms = null;
+        HooplaSimulator hoopla = null;
         sierra.start();
         try {
             int unknownPercent = Integer.parseInt(value(settings, UNKNOWN_BARCODE_PERCENT, "5"));
@@ -143,15 +153,23 @@ public final class Sandbox implements AutoCloseable {
             if (smsEnabled) {
                 sms = new SmsGatewaySimulator(smsSettings).start();
             }
-            LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known), Libib {}, SMTP {}, SMS {}",
+            if (hooplaEnabled) {
+                hoopla = new HooplaSimulator(hooplaSettings, HooplaSimulator.directoryFor(data, hooplaSettings)).start();
+            }
+            LOG.info("Sandbox started: Sierra {} ({} holds, seed {}), Alma {} ({} in-transit items known), Libib {}, SMTP {}, SMS {}, Hoopla {}",
                     sierra.baseUrl(), data.size(), data.seed(), alma.baseUrl(), known.size(),
                     libib == null ? "off" : libib.baseUrl() + " (" + libib.directory().size() + " patrons)",
                     smtp == null ? "off" : smtp.address() + (smtpSettings.mailDir() == null ? "" : " (copies in " + smtpSettings.mailDir() + ")"),
                     sms == null ? "off" : sms.baseUrl() + " (webhook " + SmsGatewaySimulator.WEBHOOK_PATH + " and Twilio; "
                             + smsSettings.optedOutPercent() + "% opted out, " + smsSettings.landlinePercent() + "% landlines"
-                            + (smsSettings.messageDir() == null ? "" : "; copies in " + smsSettings.messageDir()) + ")");
-            return new Sandbox(sierra, alma, smtp, libib, sms, value(settings, "holdshelf.sandbox.alma.enabled", "true"), settings);
+                            + (smsSettings.messageDir() == null ? "" : "; copies in " + smsSettings.messageDir()) + ")",
+                    hoopla == null ? "off" : hoopla.baseUrl() + " (" + hoopla.cards().size() + " cards, "
+                            + hoopla.cardsWithHolds().size() + " with holds; library " + hooplaSettings.libraryId() + ")");
+            return new Sandbox(sierra, alma, smtp, libib, sms, hoopla, value(settings, "holdshelf.sandbox.alma.enabled", "true"), settings);
         } catch (RuntimeException e) {
+            if (hoopla != null) {
+                hoopla.close();
+            }
             if (sms != null) {
                 sms.close();
             }
@@ -253,6 +271,18 @@ public final class Sandbox implements AutoCloseable {
                 c.put(SMS_FROM, DEFAULT_SMS_FROM);
             }
         }
+        if (hoopla != null) {
+            // the poll stays as configured (holdshelf.hoopla.enabled); when on, it reads the sandbox's cards
+            // at 90% of the simulator's pace (100 a minute by default: the pipeline's own default of 90)
+            c.put("holdshelf.hoopla.base-url", hoopla.baseUrl());
+            c.put("holdshelf.hoopla.username", hoopla.settings().username());
+            c.put("holdshelf.hoopla.password", hoopla.settings().password());
+            c.put("holdshelf.hoopla.library-id", Long.toString(hoopla.settings().libraryId()));
+            int perMinute = hoopla.settings().requestsPerMinute();
+            if (perMinute > 0) {
+                c.put("holdshelf.hoopla.requests-per-minute", Integer.toString(Math.max(1, perMinute * 9 / 10)));
+            }
+        }
         return c;
     }
 
@@ -279,8 +309,16 @@ public final class Sandbox implements AutoCloseable {
         return Optional.ofNullable(sms);
     }
 
+    /** The Hoopla partner API, empty when {@code holdshelf.sandbox.hoopla.enabled=false}. */
+    public Optional<HooplaSimulator> hoopla() {
+        return Optional.ofNullable(hoopla);
+    }
+
     @Override
     public void close() {
+        if (hoopla != null) {
+            hoopla.close();
+        }
         if (sms != null) {
             sms.close();
         }

@@ -1,0 +1,118 @@
+package org.holdshelf.hoopla;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.holdshelf.events.DirectoryPatron;
+import org.holdshelf.platform.config.ConfigurationException;
+import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.http.CallPacer;
+import org.holdshelf.platform.kafka.CompactedTopicStore;
+import org.holdshelf.platform.kafka.RecordPublisher;
+import org.holdshelf.platform.kafka.Topic;
+import org.holdshelf.platform.runtime.Capability;
+import org.holdshelf.platform.runtime.Wiring;
+
+/**
+ * Hoopla digital holds: a budgeted poll of each library card's current holds
+ * ({@code routes/hoopla.camel.yaml}) on {@code holdshelf.hoopla.cron}, within
+ * {@code holdshelf.hoopla.requests-per-minute}. Cards are every barcode of the Libib directory
+ * mirror ({@code holdshelf.hoopla.cards=libib}) or the lines of a file. Settings:
+ * {@code holdshelf.hoopla.*} ({@link HooplaSettings}); off unless {@code holdshelf.hoopla.enabled}.
+ * Meters: {@code holdshelf_hoopla_calls_total}, {@code holdshelf_hoopla_throttled_total},
+ * {@code holdshelf_hoopla_cards_read}, {@code holdshelf_hoopla_oldest_reading_seconds}.
+ */
+public final class HooplaCapability implements Capability {
+
+    private final HooplaSettings settings;
+    private Wiring wiring;
+    private CompactedTopicStore<DirectoryPatron> directory;
+    private HooplaPoller poller;
+
+    public HooplaCapability(HoldshelfConfig config) {
+        this.settings = HooplaSettings.from(config);
+    }
+
+    @Override
+    public String name() {
+        return "hoopla";
+    }
+
+    @Override
+    public boolean enabled() {
+        return settings.enabled();
+    }
+
+    @Override
+    public List<String> routeFiles() {
+        return List.of("hoopla.camel.yaml");
+    }
+
+    @Override
+    public Set<Topic> topics() {
+        return settings.cardsFile() == null ? Set.of(Topic.PATRONS, Topic.DLQ) : Set.of(Topic.DLQ);
+    }
+
+    @Override
+    public void bind(Wiring w) {
+        this.wiring = w;
+        if (settings.cardsFile() != null) {
+            cardsFromFile(); // a missing or unreadable file stops start-up, naming it
+        }
+        RecordPublisher letters = w.closeOnStop(new RecordPublisher(w.kafkaConnection(), w.topic(Topic.DLQ),
+                "holdshelf-hoopla-dead-letters", Duration.ofSeconds(60)));
+        poller = new HooplaPoller(settings, CallPacer.system(settings.spacing()),
+                settings.cardsFile() == null ? this::cardsFromDirectory : this::cardsFromFile, w.deadLetters(), letters::publish,
+                w.clock(), w.meters());
+        w.bind("hooplaPoller", poller);
+        w.health(name(), poller::health);
+    }
+
+    @Override
+    public void stopping() {
+        if (poller != null) {
+            poller.stopping();
+        }
+    }
+
+    public HooplaPoller poller() {
+        return poller;
+    }
+
+    /** Every barcode of the Libib directory mirror, read locally (the directory capability, here or elsewhere, writes it). */
+    private synchronized List<String> cardsFromDirectory() {
+        if (directory == null) {
+            directory = wiring.compactedStore(Topic.PATRONS, DirectoryPatron.class, DirectoryPatron::type);
+        }
+        directory.refresh();
+        TreeSet<String> cards = new TreeSet<>();
+        directory.forEach((barcode, patron) -> {
+            if (!DirectoryPatron.MIRROR_KEY.equals(barcode) && !barcode.isBlank()) {
+                cards.add(barcode);
+            }
+        });
+        return new ArrayList<>(cards);
+    }
+
+    /** One card a line; blank lines and lines starting with {@code #} are skipped. */
+    private List<String> cardsFromFile() {
+        try {
+            TreeSet<String> cards = new TreeSet<>();
+            for (String line : Files.readAllLines(settings.cardsFile())) {
+                String card = line.trim();
+                if (!card.isEmpty() && !card.startsWith("#")) {
+                    cards.add(card);
+                }
+            }
+            return new ArrayList<>(cards);
+        } catch (IOException e) {
+            throw new ConfigurationException("Setting " + HooplaSettings.CARDS + " names " + settings.cardsFile()
+                    + ", which cannot be read: " + e.getMessage());
+        }
+    }
+}
