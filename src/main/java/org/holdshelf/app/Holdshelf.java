@@ -230,6 +230,13 @@ public final class Holdshelf implements AutoCloseable {
     }
 
     /** Runs one harvest now (on the caller's thread) and returns its outcome event. */
+    /** What every capability must do before {@code --once}'s harvest (a Hoopla poll), within {@code timeout}. */
+    public void beforeOnceHarvest(Duration timeout) throws InterruptedException {
+        for (Capability c : capabilities) {
+            c.beforeOnceHarvest(timeout);
+        }
+    }
+
     public RunEvent harvestNow(String trigger) {
         return capability(HarvestCapability.class).orElseThrow().harvestNow(trigger);
     }

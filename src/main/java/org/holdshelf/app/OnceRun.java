@@ -50,6 +50,7 @@ final class OnceRun {
         try (Holdshelf app = Holdshelf.start(config.with("holdshelf.harvest.scheduled", "false"), sandbox)) {
             Duration startUp = Duration.ofMillis(System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
             long workStarted = System.nanoTime();
+            app.beforeOnceHarvest(app.config().duration("holdshelf.once.timeout"));
             RunEvent outcome = app.harvestNow("once");
             if (!EventTypes.RUN_COMPLETED.equals(outcome.type())) {
                 out.println(Summary.failed(outcome));

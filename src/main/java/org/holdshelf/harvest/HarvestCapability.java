@@ -88,6 +88,7 @@ public final class HarvestCapability implements Capability {
         harvester = new Harvester(sierra, new HoldEnricher(sierra, settings.titleCacheSize()), sierraSettings, settings,
                 w.deadLetters(), endOffsets, w.topic(Topic.ENTRIES), w.runLease(), ledger, new HarvestMetrics(w.meters(), w.clock()),
                 w.instanceId(), w.clock());
+        harvester.extraHoldsFrom(w::extraHolds);
         w.bind("harvest", harvester);
         w.health(name(), this::health);
         onDemand = Executors.newCachedThreadPool(DaemonThreads.named("harvest-on-demand"));

@@ -74,11 +74,17 @@ public final class HarvestRun implements AutoCloseable {
     /** Per pickup location: what was published. */
     private static final class LocationTally {
         final String name;
+        final String source;
         long ready;
         long inTransit;
 
         LocationTally(String name) {
+            this(name, HoldEvent.SOURCE_SIERRA);
+        }
+
+        LocationTally(String name, String source) {
             this.name = name;
+            this.source = source;
         }
     }
 
@@ -354,6 +360,40 @@ public final class HarvestRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Ready holds of another source (Hoopla's reserved titles), published after Sierra's last page
+     * and before the end markers, each location of theirs with an end marker naming their source.
+     * A hold that is not a ready hold of this run, or has no location, is refused: it is the
+     * source's mistake, and publishing it would break the run's counts.
+     */
+    public List<OutboundRecord> acceptExtra(List<HoldEvent> holds) {
+        if (!exhausted) {
+            throw new IllegalStateException("the harvest has not reached the last page yet");
+        }
+        List<OutboundRecord> out = new ArrayList<>(holds.size());
+        for (HoldEvent e : holds) {
+            if (!runId.equals(e.runId()) || e.state() != HoldState.READY || e.pickupLocationCode() == null || e.holdId() == null) {
+                throw new IllegalArgumentException("Not a ready hold of run " + runId + ": " + e.holdId() + " at "
+                        + e.pickupLocationCode());
+            }
+            if (locations.containsKey(e.pickupLocationCode())
+                    && HoldEvent.SOURCE_SIERRA.equals(locations.get(e.pickupLocationCode()).source)) {
+                throw new IllegalArgumentException("Location " + e.pickupLocationCode() + " of " + e.source()
+                        + " holds is also one of Sierra's pickup locations");
+            }
+            if (!seenOddIds.add(e.holdId())) {
+                duplicates++;
+                continue;
+            }
+            LocationTally tally = locations.computeIfAbsent(e.pickupLocationCode(),
+                    code -> new LocationTally(e.pickupLocationName(), e.source()));
+            tally.ready++;
+            events++;
+            out.add(OutboundRecord.of(e.pickupLocationCode(), EventTypes.HOLD, Json.toBytes(e)));
+        }
+        return out;
+    }
+
     private boolean firstTimeSeen(PreparedEvent e) {
         return e.holdNumber() > 0 ? seen.add(e.holdNumber()) : seenOddIds.add(e.holdId());
     }
@@ -375,7 +415,7 @@ public final class HarvestRun implements AutoCloseable {
             ready += tally.ready;
             inTransit += tally.inTransit;
             LocationEnd end = new LocationEnd(EventTypes.LOCATION_END, EventTypes.SCHEMA_VERSION, runId,
-                    HoldEvent.SOURCE_SIERRA, entry.getKey(), tally.name, tally.ready, tally.inTransit,
+                    tally.source, entry.getKey(), tally.name, tally.ready, tally.inTransit,
                     tally.ready + tally.inTransit, locations.size(), startOffsets, startedAt.toString(),
                     harvestCompletedAt.toString());
             markers.add(OutboundRecord.of(entry.getKey(), EventTypes.LOCATION_END, Json.toBytes(end)));

@@ -63,6 +63,7 @@ public class Harvester {
     private final String instance;
     private final Clock clock;
     private final AtomicReference<HarvestRun> running = new AtomicReference<>();
+    private volatile java.util.function.Supplier<List<org.holdshelf.platform.runtime.ExtraHolds>> extraHolds = List::of;
 
     public Harvester(SierraClient sierra, HoldEnricher enricher, SierraSettings sierraSettings, HarvestSettings settings,
                      DeadLetters deadLetters, EndOffsets endOffsets, String entriesTopic, RunLease lease, RunLedger ledger,
@@ -79,6 +80,11 @@ public class Harvester {
         this.metrics = metrics;
         this.instance = instance;
         this.clock = clock;
+    }
+
+    /** Where the ready holds of other sources come from (the platform's registrations); none by default. */
+    public void extraHoldsFrom(java.util.function.Supplier<List<org.holdshelf.platform.runtime.ExtraHolds>> sources) {
+        this.extraHolds = sources;
     }
 
     /**
@@ -139,6 +145,25 @@ public class Harvester {
         List<OutboundRecord> batch = run.nextBatch();
         metrics.countProgress();
         return messages(exchange, batch);
+    }
+
+    /**
+     * The ready holds of the other sources (Hoopla), published with the run as locations of their
+     * own. A source that fails is logged and left out of this run (the Sierra harvest goes on).
+     */
+    public List<Message> extraHolds(Exchange exchange) {
+        HarvestRun run = run(exchange);
+        List<OutboundRecord> records = new java.util.ArrayList<>();
+        for (org.holdshelf.platform.runtime.ExtraHolds source : extraHolds.get()) {
+            try {
+                List<OutboundRecord> published = run.acceptExtra(source.readyHolds(run.runId()));
+                records.addAll(published);
+                LOG.info("Harvest {}: {} ready {} holds published with the run", run.runId(), published.size(), source.name());
+            } catch (RuntimeException e) {
+                LOG.error("Harvest {}: the {} holds are left out of this run: {}", run.runId(), source.name(), e.getMessage());
+            }
+        }
+        return messages(exchange, records);
     }
 
     /** Each location's end marker, then the run's: sent once every event of the run is acknowledged. */

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.holdshelf.events.DirectoryPatron;
+import org.holdshelf.events.HoldEvent;
 import org.holdshelf.platform.config.ConfigurationException;
 import org.holdshelf.platform.config.HoldshelfConfig;
 import org.holdshelf.platform.http.CallPacer;
@@ -16,7 +17,10 @@ import org.holdshelf.platform.kafka.CompactedTopicStore;
 import org.holdshelf.platform.kafka.RecordPublisher;
 import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.platform.runtime.Capability;
+import org.holdshelf.platform.runtime.ExtraHolds;
 import org.holdshelf.platform.runtime.Wiring;
+import org.holdshelf.sierra.SierraClient;
+import org.holdshelf.sierra.SierraSettings;
 
 /**
  * Hoopla digital holds: a budgeted poll of each library card's current holds
@@ -66,11 +70,24 @@ public final class HooplaCapability implements Capability {
         }
         RecordPublisher letters = w.closeOnStop(new RecordPublisher(w.kafkaConnection(), w.topic(Topic.DLQ),
                 "holdshelf-hoopla-dead-letters", Duration.ofSeconds(60)));
+        SierraClient sierra = new SierraClient(SierraSettings.from(w.config()), w.zone());
         poller = new HooplaPoller(settings, CallPacer.system(settings.spacing()),
-                settings.cardsFile() == null ? this::cardsFromDirectory : this::cardsFromFile, w.deadLetters(), letters::publish,
-                w.clock(), w.meters());
+                settings.cardsFile() == null ? this::cardsFromDirectory : this::cardsFromFile,
+                card -> sierra.findPatronId("b", card), w.deadLetters(), letters::publish, w.clock(), w.meters());
         w.bind("hooplaPoller", poller);
         w.health(name(), poller::health);
+        // Hoopla's reserved titles go out with every harvest's run, as pickup location hoopla
+        w.extraHolds(new ExtraHolds() {
+            @Override
+            public String name() {
+                return "hoopla";
+            }
+
+            @Override
+            public List<HoldEvent> readyHolds(String runId) {
+                return poller.readyHolds(runId);
+            }
+        });
     }
 
     @Override
@@ -80,16 +97,46 @@ public final class HooplaCapability implements Capability {
         }
     }
 
+    /**
+     * {@code --once}: one poll before the harvest, so its reserved titles go out with the run. With
+     * cards from Libib, it first waits (within {@code timeout}) for the directory mirror to be read.
+     */
+    @Override
+    public void beforeOnceHarvest(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (settings.cardsFile() == null && (directory() == null || directory().get(DirectoryPatron.MIRROR_KEY).isEmpty())) {
+            if (System.nanoTime() > deadline) {
+                org.slf4j.LoggerFactory.getLogger(HooplaCapability.class).warn("No Hoopla poll before the harvest: the Libib "
+                        + "directory mirror (the cards, holdshelf.hoopla.cards=libib) was not read within {}", timeout);
+                return;
+            }
+            Thread.sleep(200);
+        }
+        wiring.camel().createProducerTemplate().sendBody("direct:hoopla-poll", "once");
+    }
+
+    /** The line {@code --once} prints: what the run got from Hoopla. */
+    @Override
+    public java.util.Optional<org.holdshelf.platform.runtime.RunFollowUp> runFollowUp() {
+        return java.util.Optional.of((run, timeout) -> java.util.Optional.of(poller.summaryFor(run.runId())
+                .orElse("no poll read any card before this run")));
+    }
+
     public HooplaPoller poller() {
         return poller;
     }
 
-    /** Every barcode of the Libib directory mirror, read locally (the directory capability, here or elsewhere, writes it). */
-    private synchronized List<String> cardsFromDirectory() {
+    private synchronized CompactedTopicStore<DirectoryPatron> directory() {
         if (directory == null) {
             directory = wiring.compactedStore(Topic.PATRONS, DirectoryPatron.class, DirectoryPatron::type);
         }
         directory.refresh();
+        return directory;
+    }
+
+    /** Every barcode of the Libib directory mirror, read locally (the directory capability, here or elsewhere, writes it). */
+    private synchronized List<String> cardsFromDirectory() {
+        CompactedTopicStore<DirectoryPatron> directory = directory();
         TreeSet<String> cards = new TreeSet<>();
         directory.forEach((barcode, patron) -> {
             if (!DirectoryPatron.MIRROR_KEY.equals(barcode) && !barcode.isBlank()) {

@@ -25,6 +25,7 @@ final class HooplaPoll {
     int waiting;
     int failed;
     int withoutReserveUntil;
+    int unmatched;
     /** Rejected cards by what Hoopla said (e.g. "400 Invalid library card"), and one masked example each. */
     final TreeMap<String, Integer> rejected = new TreeMap<>();
     final TreeMap<String, String> rejectedExample = new TreeMap<>();

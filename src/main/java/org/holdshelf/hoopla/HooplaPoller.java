@@ -59,6 +59,9 @@ public final class HooplaPoller {
 
     private static final Logger LOG = LoggerFactory.getLogger(HooplaPoller.class);
     public static final String POLL = "hooplaPoll";
+    /** The pickup location of Hoopla's reserved titles in runs, pull lists and notices. */
+    public static final String LOCATION = "hoopla";
+    public static final String LOCATION_NAME = "hoopla digital";
     static final String SOURCE = "hoopla-poll";
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(1);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(60);
@@ -69,9 +72,19 @@ public final class HooplaPoller {
         List<String> all();
     }
 
+    /** The Sierra patron whose barcode is the card: notices and pull lists know patrons by Sierra id. */
+    @FunctionalInterface
+    public interface Patrons {
+        /** The patron's Sierra id, or empty when no patron has that barcode; throws when Sierra cannot say now. */
+        java.util.Optional<String> byBarcode(String card);
+    }
+
     private final HooplaSettings settings;
     private final CallPacer pacer;
     private final Cards cards;
+    private final Patrons patrons;
+    /** Card to Sierra patron id (empty: no patron has the barcode), looked up once per card with reserved holds. */
+    private final java.util.Map<String, java.util.Optional<String>> patronOfCard = new java.util.concurrent.ConcurrentHashMap<>();
     private final HooplaReadings readings = new HooplaReadings();
     private final DeadLetters deadLetters;
     private final Consumer<List<OutboundRecord>> publish;
@@ -84,16 +97,19 @@ public final class HooplaPoller {
     private volatile String token;
     private volatile Instant tokenExpires = Instant.MIN;
     private volatile long lastProgressNanos;
+    /** What the last harvest run got: run id, titles, patrons. */
+    private final AtomicReference<String> lastPublished = new AtomicReference<>();
     /** Holds already dead-lettered for having no reserveUntil ("card:contentId"), so each is reported once, not every poll. */
     private final java.util.Set<String> reportedWithoutDeadline = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Counter calls;
     private final Counter throttled;
 
-    public HooplaPoller(HooplaSettings settings, CallPacer pacer, Cards cards, DeadLetters deadLetters,
+    public HooplaPoller(HooplaSettings settings, CallPacer pacer, Cards cards, Patrons patrons, DeadLetters deadLetters,
                         Consumer<List<OutboundRecord>> publish, Clock clock, MeterRegistry meters) {
         this.settings = settings;
         this.pacer = pacer;
         this.cards = cards;
+        this.patrons = patrons;
         this.deadLetters = deadLetters;
         this.publish = publish;
         this.clock = clock;
@@ -305,6 +321,70 @@ public final class HooplaPoller {
         poll.reserved += reserved.size();
         poll.waiting += waiting;
         readings.record(card, new HooplaReadings.Reading(clock.instant(), List.copyOf(reserved), waiting));
+        if (!reserved.isEmpty() && !patronOfCard.containsKey(card)) {
+            try {
+                java.util.Optional<String> patron = patrons.byBarcode(card);
+                patronOfCard.put(card, patron);
+                if (patron.isEmpty()) {
+                    poll.unmatched++;
+                    publish.accept(List.of(deadLetters.of(SOURCE, null, "CardWithoutPatron", "Hoopla card " + mask(card)
+                            + " has " + reserved.size() + " reserved titles, but no Sierra patron has that barcode: not announced",
+                            mask(card), "")));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Hoopla poll {}: the Sierra patron of card {} could not be looked up ({}); tried again at its next reading",
+                        poll.id, mask(card), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The RESERVED holds of every card as last read, as hold events of run {@code runId} at
+     * pickup location {@code hoopla}: {@code hoopla-<card>-<contentId>}, the Sierra patron whose
+     * barcode is the card, {@code pickupByDate} from {@code reserveUntil} (a reservation already
+     * over is left out), the title as Hoopla gave it (kept in memory only).
+     */
+    public List<org.holdshelf.events.HoldEvent> readyHolds(String runId) {
+        Instant now = clock.instant();
+        List<org.holdshelf.events.HoldEvent> events = new ArrayList<>();
+        new java.util.TreeMap<>(readings.reserved()).forEach((card, holds) -> {
+            java.util.Optional<String> patron = patronOfCard.getOrDefault(card, java.util.Optional.empty());
+            if (patron.isEmpty()) {
+                return; // no Sierra patron (a dead letter said so), or not looked up yet
+            }
+            for (HooplaHolds.Hold h : holds) {
+                Instant until = Instant.ofEpochSecond(h.reserveUntil());
+                if (!until.isAfter(now)) {
+                    continue;
+                }
+                events.add(new org.holdshelf.events.HoldEvent(org.holdshelf.events.EventTypes.HOLD,
+                        org.holdshelf.events.EventTypes.SCHEMA_VERSION, runId, org.holdshelf.events.HoldEvent.SOURCE_HOOPLA,
+                        "hoopla-" + card + "-" + h.contentId(), org.holdshelf.events.HoldState.READY, "RESERVED", patron.get(),
+                        LOCATION, Long.toString(h.contentId()), LOCATION, LOCATION_NAME, until.toString(), null, null, h.title()));
+            }
+        });
+        lastPublished.set(runId + "|" + events.size() + "|" + events.stream().map(org.holdshelf.events.HoldEvent::patronId)
+                .distinct().count());
+        return events;
+    }
+
+    /** The summary of what run {@code runId} got from Hoopla, for {@code --once}; empty when it asked nothing. */
+    public java.util.Optional<String> summaryFor(String runId) {
+        String published = lastPublished.get();
+        if (published == null || !published.startsWith(runId + "|")) {
+            return java.util.Optional.empty();
+        }
+        String[] parts = published.split("\\|");
+        HooplaReadings.Coverage coverage = lastCoverage.get();
+        return java.util.Optional.of(parts[1] + " reserved titles of " + parts[2] + " patrons published with the run (pull list "
+                + LOCATION + ".csv)" + (coverage == null ? "" : "; " + coverage.read() + " of " + coverage.all()
+                + " cards have a reading" + (coverage.oldest() == null ? "" : ", the oldest "
+                + Durations.human(Duration.between(coverage.oldest(), clock.instant())) + " old")));
+    }
+
+    /** True once the poll has cards to read (the Libib directory mirror may not have been read yet). */
+    public boolean hasCards() {
+        return !cards.all().isEmpty();
     }
 
     private void retryOrSkip(HooplaPoll poll, String problem, String body, String retryAfter) {
@@ -362,7 +442,8 @@ public final class HooplaPoller {
                 poll.calls + poll.tokenCalls, poll.tokenCalls, poll.throttled,
                 rejected.length() == 0 ? "" : "; rejected: " + rejected,
                 poll.failed == 0 ? "" : "; " + poll.failed + " skipped after their retries",
-                poll.withoutReserveUntil == 0 ? "" : "; " + poll.withoutReserveUntil + " RESERVED holds without reserveUntil",
+                (poll.withoutReserveUntil == 0 ? "" : "; " + poll.withoutReserveUntil + " RESERVED holds without reserveUntil")
+                        + (poll.unmatched == 0 ? "" : "; " + poll.unmatched + " cards with reserved titles match no Sierra patron"),
                 Durations.human(took));
         if (poll.stopped() != null) {
             lastOutcome.set("stopped at " + clock.instant() + ": " + poll.stopped() + "; " + summary);

@@ -74,7 +74,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A hold's state is removed when the hold is no longer among its location's ready holds, so a
  * hold that leaves the shelf and comes back is announced again, and the state stays as small as
- * the shelf.
+ * the shelf. Hoopla's reserved titles are the exception: a poll cannot read every card every run,
+ * so their state is removed once their pickup-by date ({@code reserveUntil}) has passed.
  *
  * <p><b>Channels.</b> Each notice goes by email or by text ({@link ChannelChoice}); a chunk's emails
  * and texts are on their way together ({@link Delivery}). A text refused because the number opted
@@ -202,7 +203,7 @@ public final class NoticesService implements AutoCloseable {
         }
         Map<String, Integer> counts = new TreeMap<>();
         if (!settings.dryRun()) {
-            forgetHoldsThatLeftTheShelf(announced, location, ready, counts);
+            forgetHoldsThatLeftTheShelf(announced, location, ready, counts, HoldEvent.SOURCE_HOOPLA.equals(marker.source()));
         }
         if (!toAnnounce.isEmpty()) {
             if (open || settings.dryRun()) {
@@ -296,8 +297,10 @@ public final class NoticesService implements AutoCloseable {
             announced.refresh();
             Set<String> inRun = Set.copyOf(end.locationCodes());
             Map<String, Announcement> gone = new LinkedHashMap<>();
+            Instant now = clock.instant();
             announced.forEach((holdId, a) -> {
-                if (!inRun.contains(a.location())) {
+                // a Hoopla reservation stays until its date: a run may publish none while it still holds
+                if (!inRun.contains(a.location()) && (!HoldEvent.SOURCE_HOOPLA.equals(a.source()) || expired(a, now))) {
                     gone.put(holdId, a);
                 }
             });
@@ -357,6 +360,11 @@ public final class NoticesService implements AutoCloseable {
         });
         record(occasion, waiting, counts);
         state.get().putAll(states);
+    }
+
+    /** A hold's state; the source is kept, since Hoopla's holds leave the state by date, not by absence. */
+    private static Announcement state(Occasion occasion, Hold h, Status status, String noticeId) {
+        return new Announcement(h.patronId(), occasion.location(), h.pickupByDate(), status, noticeId, null, h.source(), null, null);
     }
 
     private static Announcement waitingState(Occasion occasion, Hold h, String noticeId) {
@@ -598,7 +606,7 @@ public final class NoticesService implements AutoCloseable {
         Status settled = occasion.reminder() ? Status.REMINDED : Status.SETTLED;
         for (NoticeEvent n : chunk.notSent()) {
             for (Hold h : chunk.holds().get(n.patronId())) {
-                states.put(h.holdId(), new Announcement(h.patronId(), occasion.location(), h.pickupByDate(), settled, n.noticeId()));
+                states.put(h.holdId(), state(occasion, h, settled, n.noticeId()));
             }
         }
         RuntimeException failure = null;
@@ -669,25 +677,39 @@ public final class NoticesService implements AutoCloseable {
         Map<String, Announcement> states = new LinkedHashMap<>();
         for (Pending p : batch) {
             for (Hold h : p.holds()) {
-                states.put(h.holdId(), new Announcement(h.patronId(), occasion.location(), h.pickupByDate(), status,
-                        p.decided().noticeId()));
+                states.put(h.holdId(), state(occasion, h, status, p.decided().noticeId()));
             }
         }
         return states;
     }
 
-    /** Removes the state of this location's holds that are no longer ready: they left the shelf. */
+    /**
+     * Removes the state of this location's holds that are no longer ready: they left the shelf.
+     * For a partial location (Hoopla's: a poll reads some cards, not all), a hold missing from
+     * the run may still be reserved, so its state goes only once its pickup-by date has passed;
+     * until then the same reservation is never announced again.
+     */
     private void forgetHoldsThatLeftTheShelf(CompactedTopicStore<Announcement> announced, String location, List<HoldEvent> ready,
-                                             Map<String, Integer> counts) {
+                                             Map<String, Integer> counts, boolean partial) {
         Set<String> onShelf = new HashSet<>();
         ready.forEach(h -> onShelf.add(h.holdId()));
         Map<String, Announcement> gone = new LinkedHashMap<>();
+        Instant now = clock.instant();
         announced.forEach((holdId, a) -> {
-            if (location.equals(a.location()) && !onShelf.contains(holdId)) {
+            if (location.equals(a.location()) && !onShelf.contains(holdId) && (!partial || expired(a, now))) {
                 gone.put(holdId, a);
             }
         });
         forget(announced, gone, counts);
+    }
+
+    /** True when the hold's pickup-by date has passed (or cannot be read). */
+    private static boolean expired(Announcement a, Instant now) {
+        try {
+            return a.pickupByDate() == null || !Instant.parse(a.pickupByDate()).isAfter(now);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /**

@@ -53,6 +53,13 @@ public interface Capability {
     default void stopping() {
     }
 
+    /**
+     * {@code --once} is about to run its one harvest: work that must come first (a poll whose holds go
+     * out with the run) is done now, within {@code timeout}.
+     */
+    default void beforeOnceHarvest(java.time.Duration timeout) throws InterruptedException {
+    }
+
     /** The work it does for every completed harvest run, which {@code --once} waits for and reports. */
     default Optional<RunFollowUp> runFollowUp() {
         return Optional.empty();

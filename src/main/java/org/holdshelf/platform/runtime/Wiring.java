@@ -45,6 +45,7 @@ public final class Wiring {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, Supplier<Health>> health = new LinkedHashMap<>();
     private final List<ConsumerGroup> consumerGroups = new ArrayList<>();
+    private final List<ExtraHolds> extraHolds = new java.util.ArrayList<>();
     /** The in-process view of each compacted topic opened so far; guarded by itself. */
     private final Map<Topic, CompactedTopicStore<?>> stores = new java.util.EnumMap<>(Topic.class);
     private volatile RunTrigger runTrigger;
@@ -172,6 +173,20 @@ public final class Wiring {
     /** What starts a harvest on demand, if a capability that runs harvests is enabled. */
     public Optional<RunTrigger> runTrigger() {
         return Optional.ofNullable(runTrigger);
+    }
+
+    /** Registers ready holds of another source, which every harvest publishes with its run. */
+    public void extraHolds(ExtraHolds source) {
+        synchronized (extraHolds) {
+            extraHolds.add(source);
+        }
+    }
+
+    /** The registered sources of ready holds other than Sierra. */
+    public List<ExtraHolds> extraHolds() {
+        synchronized (extraHolds) {
+            return List.copyOf(extraHolds);
+        }
     }
 
     /** Registers a Kafka consumer group of a capability, whose lag the operators' endpoint reports. */
