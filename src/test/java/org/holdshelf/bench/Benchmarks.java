@@ -256,9 +256,36 @@ public final class Benchmarks {
             out.add(row("pipeline's requests at the gateway: requests / accepted / duplicates / refused", String.format(Locale.ROOT,
                     "%,d / %,d / %,d / %,d", pipelineStats.requests(), pipelineStats.accepted(), pipelineStats.duplicates(),
                     pipelineStats.refused())));
+            double[] boundaries = locationBoundaries(received);
+            out.add(row("pipeline: from one location's last text to the next location's first (each location's notices are recorded before the next location's are decided)",
+                    String.format(Locale.ROOT, "%,.0f boundaries, %.2f s in all (%.0f%% of the first to last arrival), %.0f ms each on average",
+                            boundaries[0], boundaries[1], 100 * boundaries[1] / pipeline.seconds(), 1000 * boundaries[1] / Math.max(1, boundaries[0]))));
             out.add(row("emails in the same run", String.format(Locale.ROOT, "%,d", emails)));
             out.add(row("harvest end to the last notice (texts and emails)", String.format(Locale.ROOT, "%.2f s", run[1] / 1000.0)));
         }
+    }
+
+    /**
+     * How many times the texts, in order of arrival, pass from one pickup location to the next, and
+     * the seconds between the last text of one and the first of the next. A notice id is
+     * {@code <runId>-<location>-<patronId>}, and a run id holds one hyphen.
+     */
+    private static double[] locationBoundaries(List<org.holdshelf.sandbox.sms.SmsText> texts) {
+        List<org.holdshelf.sandbox.sms.SmsText> byArrival = new ArrayList<>(texts);
+        byArrival.sort(java.util.Comparator.comparingLong(org.holdshelf.sandbox.sms.SmsText::arrivedNanos));
+        int boundaries = 0;
+        long nanos = 0;
+        for (int i = 1; i < byArrival.size(); i++) {
+            if (!location(byArrival.get(i).noticeId()).equals(location(byArrival.get(i - 1).noticeId()))) {
+                boundaries++;
+                nanos += byArrival.get(i).arrivedNanos() - byArrival.get(i - 1).arrivedNanos();
+            }
+        }
+        return new double[] {boundaries, nanos / 1e9};
+    }
+
+    private static String location(String noticeId) {
+        return noticeId.substring(noticeId.indexOf('-', noticeId.indexOf('-') + 1) + 1, noticeId.lastIndexOf('-'));
     }
 
     /**
