@@ -88,10 +88,25 @@ class TopicContractIT {
                 .withLibib(20);
              org.holdshelf.sandbox.sms.SmsGatewaySimulator gateway = new org.holdshelf.sandbox.sms.SmsGatewaySimulator(
                      org.holdshelf.sandbox.sms.SmsSandboxSettings.builder().latencyMs(2).optedOutPercent(5).landlinePercent(5).build())
-                     .start(0)) {
+                     .start(0);
+             org.holdshelf.sandbox.hoopla.HooplaSimulator hoopla = new org.holdshelf.sandbox.hoopla.HooplaSimulator(
+                     org.holdshelf.sandbox.hoopla.HooplaSandboxSettings.builder().latencyMs(2).cardsWithHoldsPercent(100)
+                             .reservedPercent(60).build(),
+                     org.holdshelf.sandbox.hoopla.HooplaSimulator.directoryFor(h.data(),
+                             org.holdshelf.sandbox.hoopla.HooplaSandboxSettings.builder().cardsWithHoldsPercent(100).reservedPercent(60)
+                                     .build())).start(0)) {
             // texts too, so notices by text (sent, opted out, refused) are checked against the schema
             h.set("holdshelf.notices.channels", "email,sms").set("holdshelf.notices.sms.webhook-url", gateway.webhookUrl());
+            // and Hoopla's reserved titles, polled before the harvest (8 cards) and published with its run
+            java.nio.file.Path cards = reports.resolve("hoopla-cards.txt");
+            java.nio.file.Files.write(cards, hoopla.cardsWithHolds().subList(0, 8));
+            h.set("holdshelf.hoopla.enabled", "true").set("holdshelf.hoopla.base-url", hoopla.baseUrl())
+                    .set("holdshelf.hoopla.username", hoopla.settings().username())
+                    .set("holdshelf.hoopla.password", hoopla.settings().password())
+                    .set("holdshelf.hoopla.library-id", Long.toString(hoopla.settings().libraryId()))
+                    .set("holdshelf.hoopla.cards", cards.toString()).set("holdshelf.hoopla.cron", "0 0 0 1 1 ? 2099");
             Holdshelf app = h.start();
+            app.wiring().camel().createProducerTemplate().sendBody("direct:hoopla-poll", "contract");
             // the directory mirror reads Libib at start-up (its topic is empty)
             await().atMost(Duration.ofSeconds(60)).until(() -> app.wiring().healthNow().stream()
                     .anyMatch(c -> c.name().equals("libib") && c.detail().startsWith("last read complete")));
@@ -120,6 +135,9 @@ class TopicContractIT {
                     .as("texts were among the notices checked")
                     .anyMatch(v -> v.contains("\"channel\":\"sms\"") && v.contains("\"outcome\":\"SENT\""))
                     .anyMatch(v -> v.contains("\"outcome\":\"OPTED_OUT\""));
+            assertThat(SharedKafka.readAll(h.topic("entries")).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)))
+                    .as("Hoopla's reserved titles were among the holds checked")
+                    .anyMatch(v -> v.contains("\"source\":\"hoopla\"") && v.contains("\"statusCode\":\"RESERVED\""));
         }
     }
 }
