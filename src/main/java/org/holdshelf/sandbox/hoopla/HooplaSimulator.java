@@ -150,7 +150,8 @@ public final class HooplaSimulator extends SimulatorServer {
     private final Map<String, BadAnswer> broken = new ConcurrentHashMap<>();
     /** Issued tokens and when each expires. */
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
-    private final HooplaPace pace = new HooplaPace();
+    private final org.holdshelf.sandbox.http.SlidingWindow pace = new org.holdshelf.sandbox.http.SlidingWindow(
+            org.holdshelf.sandbox.http.SlidingWindow.ONE_MINUTE);
     private final Random jitter;
 
     private final LongAdder requests = new LongAdder();

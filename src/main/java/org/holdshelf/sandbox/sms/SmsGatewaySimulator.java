@@ -159,7 +159,8 @@ public final class SmsGatewaySimulator extends SimulatorServer {
     private final Map<String, SmsText> byNoticeId = new ConcurrentHashMap<>();
     private final Random jitter;
     private final AtomicLong sequence = new AtomicLong();
-    private final RateWindow window = new RateWindow();
+    private final org.holdshelf.sandbox.http.SlidingWindow window = new org.holdshelf.sandbox.http.SlidingWindow(
+            org.holdshelf.sandbox.http.SlidingWindow.ONE_SECOND);
 
     /** Guarded by itself. */
     private final List<SmsText> delivered = new ArrayList<>();

@@ -1,4 +1,4 @@
-package org.holdshelf.sandbox.hoopla;
+package org.holdshelf.sandbox.http;
 
 import java.util.Arrays;
 import java.util.Iterator;
@@ -7,15 +7,18 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hoopla's requests-per-minute pace in the {@link HooplaSimulator}, exact over every 60 s window: a
- * request is admitted when, with it, no half-open window of 60 s holds more than the limit of
- * admitted judgment times. Requests are judged a jittered moment after their arrival, so they may be
+ * A simulator's rate limit, exact over every window (Hoopla's requests per minute, an SMS
+ * gateway's per second): a request is admitted when, with it, no half-open window holds more than
+ * the limit of admitted judgment times. Requests are judged a jittered moment after their arrival, so they may be
  * judged out of order: the windows after a time are checked as well as those before it. Refused
  * requests do not count. Thread-safe.
  */
-final class HooplaPace {
+public final class SlidingWindow {
 
-    static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Hoopla's window: requests per minute. */
+    public static final long ONE_MINUTE = TimeUnit.SECONDS.toNanos(60);
+    /** An SMS gateway's window: requests per second. */
+    public static final long ONE_SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final long windowNanos;
     private final long keepNanos;
@@ -23,12 +26,8 @@ final class HooplaPace {
     private final NavigableSet<Long> admitted = new TreeSet<>();
     private long newest = Long.MIN_VALUE;
 
-    HooplaPace() {
-        this(WINDOW_NANOS);
-    }
-
-    /** Another window length: for unit tests of the arithmetic. */
-    HooplaPace(long windowNanos) {
+    /** A limit over every window of {@code windowNanos} ({@link #ONE_MINUTE}, {@link #ONE_SECOND}). */
+    public SlidingWindow(long windowNanos) {
         if (windowNanos <= 0) {
             throw new IllegalArgumentException("the window must be positive");
         }
@@ -40,7 +39,7 @@ final class HooplaPace {
      * Admits the request judged at {@code nanos} unless that would put more than {@code limit}
      * admitted requests into one window; {@code limit} 0 admits everything (and records nothing).
      */
-    synchronized boolean admit(long nanos, int limit) {
+    public synchronized boolean admit(long nanos, int limit) {
         if (limit <= 0) {
             return true;
         }
@@ -77,7 +76,7 @@ final class HooplaPace {
      * For a request refused at {@code nanos}: how long until the window ending then holds fewer than
      * {@code limit} admitted requests, that is until enough of the oldest have left it (at least 1 ns).
      */
-    synchronized long retryAfterNanos(long nanos, int limit) {
+    public synchronized long retryAfterNanos(long nanos, int limit) {
         if (limit <= 0) {
             return 1;
         }
@@ -103,7 +102,7 @@ final class HooplaPace {
         return n == most ? out : Arrays.copyOf(out, n);
     }
 
-    synchronized void reset() {
+    public synchronized void reset() {
         admitted.clear();
         newest = Long.MIN_VALUE;
     }

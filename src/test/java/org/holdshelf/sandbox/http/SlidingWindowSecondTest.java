@@ -1,17 +1,17 @@
-package org.holdshelf.sandbox.sms;
+package org.holdshelf.sandbox.http;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The requests-per-second window on hand-made arrival times: exact over every 1 s window, in any order. */
-class SmsGatewayRateWindowTest {
+class SlidingWindowSecondTest {
 
     private static final long MS = 1_000_000L;
 
     @Test
     void atMostTheLimitInAnyHalfOpenSecond() {
-        RateWindow window = new RateWindow();
+        SlidingWindow window = new SlidingWindow(SlidingWindow.ONE_SECOND);
 
         assertThat(window.admit(0, 3)).isTrue();
         assertThat(window.admit(100 * MS, 3)).isTrue();
@@ -25,7 +25,7 @@ class SmsGatewayRateWindowTest {
 
     @Test
     void refusedRequestsDoNotCount() {
-        RateWindow window = new RateWindow();
+        SlidingWindow window = new SlidingWindow(SlidingWindow.ONE_SECOND);
         assertThat(window.admit(0, 1)).isTrue();
         for (int i = 1; i < 10; i++) {
             assertThat(window.admit(i * 100 * MS, 1)).isFalse();
@@ -35,7 +35,7 @@ class SmsGatewayRateWindowTest {
 
     @Test
     void anArrivalJudgedLateIsCheckedAgainstTheWindowsAfterItToo() {
-        RateWindow window = new RateWindow();
+        SlidingWindow window = new SlidingWindow(SlidingWindow.ONE_SECOND);
         assertThat(window.admit(1000 * MS, 2)).isTrue();
         assertThat(window.admit(1500 * MS, 2)).isTrue();
 
@@ -47,7 +47,7 @@ class SmsGatewayRateWindowTest {
 
     @Test
     void simultaneousArrivalsAreCountedEach() {
-        RateWindow window = new RateWindow();
+        SlidingWindow window = new SlidingWindow(SlidingWindow.ONE_SECOND);
         assertThat(window.admit(5 * MS, 2)).isTrue();
         assertThat(window.admit(5 * MS, 2)).isTrue();
         assertThat(window.admit(5 * MS, 2)).isFalse();
@@ -55,7 +55,7 @@ class SmsGatewayRateWindowTest {
 
     @Test
     void noLimitAdmitsEverythingAndResetForgets() {
-        RateWindow window = new RateWindow();
+        SlidingWindow window = new SlidingWindow(SlidingWindow.ONE_SECOND);
         for (int i = 0; i < 1000; i++) {
             assertThat(window.admit(i, 0)).isTrue();
         }

@@ -1,17 +1,17 @@
-package org.holdshelf.sandbox.hoopla;
+package org.holdshelf.sandbox.http;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The per-minute window on hand-made judgment times: exact over every 60 s window, in any order. */
-class HooplaPaceWindowTest {
+class SlidingWindowMinuteTest {
 
     private static final long S = 1_000_000_000L;
 
     @Test
     void atMostTheLimitInAnyHalfOpenMinute() {
-        HooplaPace pace = new HooplaPace();
+        SlidingWindow pace = new SlidingWindow(SlidingWindow.ONE_MINUTE);
 
         assertThat(pace.admit(0, 3)).isTrue();
         assertThat(pace.admit(10 * S, 3)).isTrue();
@@ -25,7 +25,7 @@ class HooplaPaceWindowTest {
 
     @Test
     void refusedRequestsDoNotCount() {
-        HooplaPace pace = new HooplaPace();
+        SlidingWindow pace = new SlidingWindow(SlidingWindow.ONE_MINUTE);
         assertThat(pace.admit(0, 1)).isTrue();
         for (int i = 1; i < 60; i++) {
             assertThat(pace.admit(i * S, 1)).isFalse();
@@ -35,7 +35,7 @@ class HooplaPaceWindowTest {
 
     @Test
     void aRequestJudgedLateIsCheckedAgainstTheWindowsAfterItToo() {
-        HooplaPace pace = new HooplaPace(1000);
+        SlidingWindow pace = new SlidingWindow(1000);
         assertThat(pace.admit(1000, 2)).isTrue();
         assertThat(pace.admit(1500, 2)).isTrue();
 
@@ -47,7 +47,7 @@ class HooplaPaceWindowTest {
 
     @Test
     void retryAfterIsTheTimeUntilTheWindowHasRoom() {
-        HooplaPace pace = new HooplaPace();
+        SlidingWindow pace = new SlidingWindow(SlidingWindow.ONE_MINUTE);
         pace.admit(0, 3);
         pace.admit(10 * S, 3);
         pace.admit(20 * S, 3);
@@ -61,7 +61,7 @@ class HooplaPaceWindowTest {
 
     @Test
     void noLimitAdmitsEverythingAndResetForgets() {
-        HooplaPace pace = new HooplaPace();
+        SlidingWindow pace = new SlidingWindow(SlidingWindow.ONE_MINUTE);
         for (int i = 0; i < 1000; i++) {
             assertThat(pace.admit(i, 0)).isTrue();
         }
