@@ -103,11 +103,14 @@ public final class HooplaCapability implements Capability {
      */
     @Override
     public void beforeOnceHarvest(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // the mirror reads the directory at start-up when this instance runs it; another instance's may take longer
+        Duration wait = timeout.compareTo(Duration.ofMinutes(5)) < 0 ? timeout : Duration.ofMinutes(5);
+        long deadline = System.nanoTime() + wait.toNanos();
         while (settings.cardsFile() == null && (directory() == null || directory().get(DirectoryPatron.MIRROR_KEY).isEmpty())) {
             if (System.nanoTime() > deadline) {
                 org.slf4j.LoggerFactory.getLogger(HooplaCapability.class).warn("No Hoopla poll before the harvest: the Libib "
-                        + "directory mirror (the cards, holdshelf.hoopla.cards=libib) was not read within {}", timeout);
+                        + "directory mirror (the cards, holdshelf.hoopla.cards=libib) was not read within {}",
+                        org.holdshelf.platform.config.Durations.human(wait));
                 return;
             }
             Thread.sleep(200);

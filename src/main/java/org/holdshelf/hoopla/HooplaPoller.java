@@ -141,9 +141,15 @@ public final class HooplaPoller {
             HooplaPoll poll = new HooplaPoll("hoopla-" + now.toEpochMilli(), now, readings.plan(all, settings.cardsPerPoll()));
             exchange.setProperty(POLL, poll);
             lastProgressNanos = System.nanoTime();
-            LOG.info("Hoopla poll {} started: {} of {} cards ({} with holds at their last reading first, then in rotation), "
-                            + "{} requests a minute", poll.id, poll.cards().size(), all.size(), poll.plan.withHolds(),
-                    settings.requestsPerMinute());
+            if (all.isEmpty()) {
+                LOG.warn("Hoopla poll {}: no cards to read ({})", poll.id, settings.cardsFile() == null
+                        ? "the Libib directory mirror, holdshelf.patrons, is empty: holdshelf.libib.enabled on this or another instance?"
+                        : settings.cardsFile() + " lists none");
+            } else {
+                LOG.info("Hoopla poll {} started: {} of {} cards ({} with holds at their last reading first, then in rotation), "
+                                + "{} requests a minute", poll.id, poll.cards().size(), all.size(), poll.plan.withHolds(),
+                        settings.requestsPerMinute());
+            }
         } catch (RuntimeException e) {
             running.set(false);
             throw e;
