@@ -230,8 +230,10 @@ public final class NoticesCapability implements Capability {
                     String summary = counts.isEmpty() ? "none: no hold newly on the shelf"
                             : counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().toLowerCase(java.util.Locale.ROOT)
                                     .replace('_', ' ') + channels(byChannel, e.getKey())).collect(Collectors.joining(", "));
+                    long[] hoopla = service.hooplaCounts(run.runId());
                     return Optional.of(summary + (settings.dryRun() ? " (dry run)" : "")
-                            + (settings.libibContacts() ? ", addressed from the Libib directory" : "") + " (notices.csv)");
+                            + (settings.libibContacts() ? ", addressed from the Libib directory" : "")
+                            + (hoopla[0] == 0 ? "" : "; " + hoopla[0] + " for Hoopla titles (" + hoopla[1] + " sent)") + " (notices.csv)");
                 }
                 Thread.sleep(50);
             }

@@ -798,6 +798,18 @@ public final class NoticesService implements AutoCloseable {
         return counts;
     }
 
+    /** How many of a run's notices were for Hoopla titles, and how many of those were sent (for summaries). */
+    long[] hooplaCounts(String runId) {
+        long[] counts = new long[2];
+        outcomes.readRun(runId).stream().filter(n -> HoldEvent.SOURCE_HOOPLA.equals(n.source())).forEach(n -> {
+            counts[0]++;
+            if (NoticeOutcomes.SENT.equals(n.outcome())) {
+                counts[1]++;
+            }
+        });
+        return counts;
+    }
+
     boolean reportComplete(String runId) {
         return report.complete(runId);
     }
