@@ -72,6 +72,7 @@ public final class HooplaCapability implements Capability {
                 "holdshelf-hoopla-dead-letters", Duration.ofSeconds(60)));
         SierraClient sierra = new SierraClient(SierraSettings.from(w.config()), w.zone());
         poller = new HooplaPoller(settings, CallPacer.system(settings.spacing()),
+                org.holdshelf.platform.http.WindowBudget.system(settings.requestsPerMinute(), Duration.ofMinutes(1)),
                 settings.cardsFile() == null ? this::cardsFromDirectory : this::cardsFromFile,
                 card -> sierra.findPatronId("b", card), w.deadLetters(), letters::publish, w.clock(), w.meters());
         w.bind("hooplaPoller", poller);

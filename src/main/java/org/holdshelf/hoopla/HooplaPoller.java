@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * made by camel-http in the route (its own retries off).
  *
  * <p><b>Budget.</b> Calls start {@code 60 s / requests-per-minute} apart, token calls included
- * ({@link CallPacer}, spaced starts), so no 60 s window holds more than the budget (90 of Hoopla's
- * 100 by default); a 429 pushes the next call back by its Retry-After or the exponential backoff.
+ * ({@link CallPacer}, spaced starts), and a call starts only once the call a budget before it was
+ * answered a minute ago ({@link org.holdshelf.platform.http.WindowBudget}), so no 60 s window of
+ * arrivals holds more than the budget (90 of Hoopla's 100 by default) even when the network delays
+ * one call; a 429 pushes the next call back by its Retry-After or the exponential backoff.
  * A poll reads at most {@code cards-per-poll} cards: those with holds at their last reading first,
  * then the others in rotation ({@link HooplaReadings}); its summary says how many cards were read,
  * how many of all have a reading, and how old the oldest reading is.
@@ -81,6 +83,7 @@ public final class HooplaPoller {
 
     private final HooplaSettings settings;
     private final CallPacer pacer;
+    private final org.holdshelf.platform.http.WindowBudget budget;
     private final Cards cards;
     private final Patrons patrons;
     /** Card to Sierra patron id (empty: no patron has the barcode), looked up once per card with reserved holds. */
@@ -104,10 +107,12 @@ public final class HooplaPoller {
     private final Counter calls;
     private final Counter throttled;
 
-    public HooplaPoller(HooplaSettings settings, CallPacer pacer, Cards cards, Patrons patrons, DeadLetters deadLetters,
-                        Consumer<List<OutboundRecord>> publish, Clock clock, MeterRegistry meters) {
+    public HooplaPoller(HooplaSettings settings, CallPacer pacer, org.holdshelf.platform.http.WindowBudget budget, Cards cards,
+                        Patrons patrons, DeadLetters deadLetters, Consumer<List<OutboundRecord>> publish, Clock clock,
+                        MeterRegistry meters) {
         this.settings = settings;
         this.pacer = pacer;
+        this.budget = budget;
         this.cards = cards;
         this.patrons = patrons;
         this.deadLetters = deadLetters;
@@ -172,6 +177,7 @@ public final class HooplaPoller {
         HooplaPoll poll = poll(exchange);
         checkStopping(poll);
         pacer.awaitTurn();
+        budget.awaitTurn();
         Message m = exchange.getMessage();
         m.getHeaders().clear();
         m.setBody("");
@@ -185,6 +191,7 @@ public final class HooplaPoller {
 
     /** Keeps the token Hoopla issued, or stops on refused credentials, or backs off. */
     public void tokenAnswer(Exchange exchange) {
+        budget.answered();
         HooplaPoll poll = poll(exchange);
         Message m = exchange.getMessage();
         int status = status(m);
@@ -221,6 +228,7 @@ public final class HooplaPoller {
         HooplaPoll poll = poll(exchange);
         checkStopping(poll);
         pacer.awaitTurn();
+        budget.awaitTurn();
         Message m = exchange.getMessage();
         m.getHeaders().clear(); // a trigger's headers (Quartz's among them) must not travel to Hoopla as HTTP headers
         m.setBody(null);
@@ -234,6 +242,7 @@ public final class HooplaPoller {
 
     /** Reads the current card's answer: records its reading, or asks again, renews the token, skips or stops. */
     public void answer(Exchange exchange) {
+        budget.answered();
         HooplaPoll poll = poll(exchange);
         Message m = exchange.getMessage();
         int status = status(m);
@@ -288,6 +297,7 @@ public final class HooplaPoller {
 
     /** The call got no answer (connection refused or reset, a timeout): asked again after a backoff, then skipped. */
     public void callFailed(Exchange exchange) {
+        budget.answered();
         HooplaPoll poll = poll(exchange);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getMessage().getHeaders().clear();
