@@ -235,17 +235,48 @@ public final class Benchmarks {
                 double perMinute = (requests - 1) / span * 60;
                 long closest = Long.MAX_VALUE;
                 long widest = 0;
+                int closestAt = 0;
+                int widestAt = 0;
                 for (int i = 1; i < arrivals.size(); i++) {
                     long gap = arrivals.get(i) - arrivals.get(i - 1);
-                    closest = Math.min(closest, gap);
-                    widest = Math.max(widest, gap);
+                    if (gap < closest) {
+                        closest = gap;
+                        closestAt = i;
+                    }
+                    if (gap > widest) {
+                        widest = gap;
+                        widestAt = i;
+                    }
                 }
-                int most = mostInAnyWindow(arrivals, TimeUnit.SECONDS.toNanos(60));
+                long window = TimeUnit.SECONDS.toNanos(60);
+                int most = mostInAnyWindow(arrivals, window);
+                int[] busiest = busiestWindow(arrivals, window);
+                int windowsOverBudget = windowsOver(arrivals, window, budget);
                 out.add("| cards read | requests (token calls) | accepted | 429 answers | first to last arrival | requests a minute | of the budget (bar ≥ 0.90) | most arrivals in any 60 s (≤ " + budget + "; Hoopla ≤ " + sim.requestsPerMinute() + ") | closest / widest arrivals | poll wall time (wall incl. start-up) |\n|---|---|---|---|---|---|---|---|---|---|");
                 out.add(String.format(Locale.ROOT, "| %s | %,d (%d) | %,d | %d | %.1f s | %.2f | **%.3f** | %d | %.1f / %.1f ms | %.1f s (%.1f s) |",
                         cardsRead(detail), requests, hoopla.tokenRequests(), hoopla.acceptedArrivals().size(), hoopla.throttled(),
                         span, perMinute, perMinute / budget, most, closest / 1e6, widest / 1e6, pollWall, wall));
                 out.add("\nThe poller's health detail after the poll: `" + detail + "`");
+                // where the figures above come from: arrival #1 is the token call (the poll's first call)
+                long spacing = TimeUnit.MINUTES.toNanos(1) / budget;
+                out.add("\n| arrivals (#1 is the token call) | value |\n|---|---|");
+                out.add(row("the first 60 s window with the most arrivals", String.format(Locale.ROOT,
+                        "%d arrivals, #%d to #%d, %.1f ms apart (#%d at +%.3f s from #1)", busiest[2], busiest[0] + 1, busiest[1] + 1,
+                        (arrivals.get(busiest[1]) - arrivals.get(busiest[0])) / 1e6, busiest[0] + 1,
+                        (arrivals.get(busiest[0]) - arrivals.get(0)) / 1e9)));
+                out.add(row("arrivals that end a 60 s window holding more than the budget (" + budget + ")",
+                        String.format(Locale.ROOT, "%d", windowsOverBudget)));
+                out.add(row("most arrivals in any 60 s without #1 (the card calls only)",
+                        String.valueOf(mostInAnyWindow(arrivals.subList(1, arrivals.size()), window))));
+                out.add(row("closest two arrivals", String.format(Locale.ROOT, "#%d and #%d, %.1f ms (the spacing: %.1f ms)",
+                        closestAt, closestAt + 1, closest / 1e6, spacing / 1e6)));
+                out.add(row("widest gap", String.format(Locale.ROOT, "#%d and #%d, %.1f ms", widestAt, widestAt + 1, widest / 1e6)));
+                out.add(row("gaps under the spacing less 5 ms / over it plus 5 ms", String.format(Locale.ROOT, "%d / %d of %,d",
+                        countGaps(arrivals, g -> g < spacing - 5_000_000L), countGaps(arrivals, g -> g > spacing + 5_000_000L),
+                        arrivals.size() - 1)));
+                out.add(row("arrival #2 to the last (card calls only): requests a minute, of the budget", String.format(Locale.ROOT,
+                        "%.2f, %.4f", (arrivals.size() - 2) / ((arrivals.get(arrivals.size() - 1) - arrivals.get(1)) / 1e9) * 60,
+                        (arrivals.size() - 2) / ((arrivals.get(arrivals.size() - 1) - arrivals.get(1)) / 1e9) * 60 / budget)));
             }
         }
     }
@@ -254,6 +285,46 @@ public final class Benchmarks {
     private static String cardsRead(String detail) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) of (\\d+) cards read").matcher(detail);
         return m.find() ? String.format(Locale.ROOT, "%,d of %,d", Long.parseLong(m.group(1)), Long.parseLong(m.group(2))) : "?";
+    }
+
+    /** The first half-open window {@code [t, t + window)} with the most of the sorted {@code times}: first index, last index, count. */
+    private static int[] busiestWindow(List<Long> times, long windowNanos) {
+        int[] best = {0, 0, 0};
+        int first = 0;
+        for (int last = 0; last < times.size(); last++) {
+            while (times.get(last) - times.get(first) >= windowNanos) {
+                first++;
+            }
+            if (last - first + 1 > best[2]) {
+                best = new int[] {first, last, last - first + 1};
+            }
+        }
+        return best;
+    }
+
+    /** How many of the sorted {@code times} end a half-open window of {@code windowNanos} holding more than {@code budget} of them. */
+    private static int windowsOver(List<Long> times, long windowNanos, int budget) {
+        int over = 0;
+        int first = 0;
+        for (int last = 0; last < times.size(); last++) {
+            while (times.get(last) - times.get(first) >= windowNanos) {
+                first++;
+            }
+            if (last - first + 1 > budget) {
+                over++;
+            }
+        }
+        return over;
+    }
+
+    private static int countGaps(List<Long> times, java.util.function.LongPredicate which) {
+        int n = 0;
+        for (int i = 1; i < times.size(); i++) {
+            if (which.test(times.get(i) - times.get(i - 1))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The most of the sorted {@code times} that fall in one half-open window {@code [t, t + window)}. */
