@@ -545,13 +545,6 @@ public final class HooplaSimulator extends SimulatorServer {
         this.jitterNanos = requireNonNegative(jitter, "jitter").toNanos();
     }
 
-    private static Duration requireNonNegative(Duration d, String what) {
-        if (d == null || d.isNegative()) {
-            throw new IllegalArgumentException(what + " must not be negative");
-        }
-        return d;
-    }
-
     // ---- for the sandbox, tests and benchmarks ---------------------------------------------------
 
     public HooplaSandboxSettings settings() {

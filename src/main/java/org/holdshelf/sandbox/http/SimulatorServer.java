@@ -185,6 +185,14 @@ public abstract class SimulatorServer implements AutoCloseable {
         return params;
     }
 
+    /** A knob set at run time (a latency, a jitter): never negative. */
+    protected static java.time.Duration requireNonNegative(java.time.Duration d, String what) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative");
+        }
+        return d;
+    }
+
     /** {@link System#nanoTime()} when the server read the request being handled on this thread. */
     protected static long requestArrivedNanos() {
         Long arrived = ARRIVED_NANOS.get();

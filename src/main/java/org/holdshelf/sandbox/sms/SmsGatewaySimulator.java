@@ -755,13 +755,6 @@ public final class SmsGatewaySimulator extends SimulatorServer {
         this.keepTexts = keep;
     }
 
-    private static Duration requireNonNegative(Duration d, String what) {
-        if (d == null || d.isNegative()) {
-            throw new IllegalArgumentException(what + " must not be negative");
-        }
-        return d;
-    }
-
     // ---- for the sandbox, tests and benchmarks ---------------------------------------------------
 
     public SmsSandboxSettings settings() {
