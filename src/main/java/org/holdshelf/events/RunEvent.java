@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  *
  * @param instance the pipeline instance running it (host and process id by default)
  * @param at       when this record was written
+ * @param slot     for a scheduled run, the schedule's fire time it harvests (the same on every
+ *                 instance, so the cluster harvests each slot once); null for other triggers
  */
 public record RunEvent(
         String type,
@@ -30,7 +32,8 @@ public record RunEvent(
         Long duplicatesDropped,
         Long rejected,
         Map<String, LocationCount> locations,
-        String reason) {
+        String reason,
+        String slot) {
 
     /** How the reason of a run whose instance stopped without ending it begins. */
     public static final String ABANDONED = "abandoned";
@@ -39,9 +42,9 @@ public record RunEvent(
     public record LocationCount(String name, long ready, long inTransit) {
     }
 
-    public static RunEvent started(String runId, String trigger, String instance, String startedAt) {
+    public static RunEvent started(String runId, String trigger, String instance, String startedAt, String slot) {
         return new RunEvent(EventTypes.RUN_STARTED, EventTypes.SCHEMA_VERSION, runId, trigger, instance, startedAt,
-                startedAt, null, null, null, null, null, null, null, null, null);
+                startedAt, null, null, null, null, null, null, null, null, null, slot);
     }
 
     /** True for {@code RUN_COMPLETED} and {@code RUN_FAILED}: nothing follows them. */

@@ -36,8 +36,9 @@ import org.holdshelf.sierra.SierraSettings;
  * Harvest: Sierra's holds on the holdshelf and in transit onto {@code holdshelf.entries}, each
  * run's lifecycle on {@code holdshelf.runs}. Routes: {@code harvest.camel.yaml} (a run),
  * {@code run-watch.camel.yaml} (progress of the running run, runs left open by a dead instance),
- * and {@code harvest-schedule.camel.yaml} (the Quartz trigger) unless
- * {@code holdshelf.harvest.scheduled=false}. Always enabled: it is what everything else consumes.
+ * and, unless {@code holdshelf.harvest.scheduled=false}, {@code harvest-schedule.camel.yaml} (the
+ * Quartz trigger publishes slots) and {@code harvest-slots.camel.yaml} (the instance owning the
+ * slots harvests each once: {@link HarvestSlots}). Always enabled: it is what everything else consumes.
  */
 public final class HarvestCapability implements Capability {
 
@@ -70,13 +71,15 @@ public final class HarvestCapability implements Capability {
         List<String> files = new ArrayList<>(List.of("harvest.camel.yaml", "run-watch.camel.yaml"));
         if (settings.scheduled()) {
             files.add("harvest-schedule.camel.yaml");
+            files.add("harvest-slots.camel.yaml");
         }
         return files;
     }
 
     @Override
     public Set<Topic> topics() {
-        return Set.of(Topic.ENTRIES, Topic.RUNS, Topic.DLQ);
+        return settings.scheduled() ? Set.of(Topic.ENTRIES, Topic.RUNS, Topic.HARVEST_SLOTS, Topic.DLQ)
+                : Set.of(Topic.ENTRIES, Topic.RUNS, Topic.DLQ);
     }
 
     @Override
@@ -90,6 +93,9 @@ public final class HarvestCapability implements Capability {
                 w.instanceId(), w.clock());
         harvester.extraHoldsFrom(w::extraHolds);
         w.bind("harvest", harvester);
+        if (settings.scheduled()) {
+            w.bind("harvestSlots", new HarvestSlots(harvester, ledger, settings.cron(), w.zone(), w.instanceId(), w.clock()));
+        }
         w.health(name(), this::health);
         onDemand = Executors.newCachedThreadPool(DaemonThreads.named("harvest-on-demand"));
         w.closeOnStop(onDemand::shutdownNow);

@@ -106,6 +106,8 @@ public final class HarvestRun implements AutoCloseable {
 
     private final String runId;
     private final String trigger;
+    /** The schedule's fire time this run harvests, or null when not scheduled. */
+    private final String slot;
     private final String instance;
     private final Instant startedAt;
     private final SierraClient sierra;
@@ -147,11 +149,12 @@ public final class HarvestRun implements AutoCloseable {
     private Instant harvestCompletedAt;
     private volatile RunEvent outcome;
 
-    HarvestRun(String runId, String trigger, String instance, Instant startedAt, SierraClient sierra, HoldEnricher enricher,
+    HarvestRun(String runId, String trigger, String slot, String instance, Instant startedAt, SierraClient sierra, HoldEnricher enricher,
                SierraSettings settings, DeadLetters deadLetters, Batching batching, Map<Integer, Long> startOffsets,
                Clock clock) {
         this.runId = runId;
         this.trigger = trigger;
+        this.slot = slot;
         this.instance = instance;
         this.startedAt = startedAt;
         this.sierra = sierra;
@@ -428,7 +431,7 @@ public final class HarvestRun implements AutoCloseable {
     }
 
     public RunEvent startedEvent() {
-        return RunEvent.started(runId, trigger, instance, startedAt.toString());
+        return RunEvent.started(runId, trigger, instance, startedAt.toString(), slot);
     }
 
     /** How far the run got, for the runs topic; also logged for operators (pages, holds, rate). */
@@ -439,7 +442,7 @@ public final class HarvestRun implements AutoCloseable {
         LOG.info("Harvest {}: {} pages, {} holds scanned, {} events, {} holds/s", runId, pages, n(scanned), n(events),
                 String.format(Locale.ROOT, "%.0f", scanned * 1000.0 / ms));
         return new RunEvent(EventTypes.RUN_PROGRESS, EventTypes.SCHEMA_VERSION, runId, trigger, instance,
-                startedAt.toString(), now.toString(), null, ms, pages, scanned, events, null, null, null, null);
+                startedAt.toString(), now.toString(), null, ms, pages, scanned, events, null, null, null, null, slot);
     }
 
     /** The run's completed event; the run is over. */
@@ -461,7 +464,7 @@ public final class HarvestRun implements AutoCloseable {
                 Durations.human(Duration.ofMillis(ms)), ms == 0 ? 0 : Math.round(waitedForSierraNanos / 1e4 / ms));
         outcome = new RunEvent(EventTypes.RUN_COMPLETED, EventTypes.SCHEMA_VERSION, runId, trigger, instance,
                 startedAt.toString(), now.toString(), now.toString(), ms, pages, holdsScanned, events, duplicates, rejected,
-                counts, null);
+                counts, null, slot);
         return outcome;
     }
 
@@ -473,7 +476,7 @@ public final class HarvestRun implements AutoCloseable {
                 runId, pages, n(holdsScanned), n(events), reason);
         outcome = new RunEvent(EventTypes.RUN_FAILED, EventTypes.SCHEMA_VERSION, runId, trigger, instance,
                 startedAt.toString(), now.toString(), now.toString(), Duration.between(startedAt, now).toMillis(), pages,
-                holdsScanned, events, duplicates, rejected, null, reason);
+                holdsScanned, events, duplicates, rejected, null, reason, slot);
         return outcome;
     }
 

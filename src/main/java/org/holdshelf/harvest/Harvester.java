@@ -50,6 +50,9 @@ public class Harvester {
      */
     public static final String STARTED = "harvestStarted";
 
+    /** The exchange property of a scheduled run: the schedule's fire time (slot) it harvests. */
+    public static final String SLOT = "harvestSlot";
+
     private final SierraClient sierra;
     private final HoldEnricher enricher;
     private final SierraSettings sierraSettings;
@@ -102,7 +105,7 @@ public class Harvester {
         HarvestRun run;
         try {
             Map<Integer, Long> startOffsets = endOffsets.of(entriesTopic);
-            run = new HarvestRun(runId, trigger, instance, now, sierra, enricher, sierraSettings, deadLetters,
+            run = new HarvestRun(runId, trigger, exchange.getProperty(SLOT, String.class), instance, now, sierra, enricher, sierraSettings, deadLetters,
                     settings.batching(), startOffsets, clock);
         } catch (RuntimeException e) {
             held.close();
@@ -224,25 +227,43 @@ public class Harvester {
             if (last.runId().equals(mine)) {
                 continue;
             }
-            Instant lastSeen = Instant.parse(last.at() != null ? last.at() : last.startedAt());
+            Instant lastSeen = lastSeen(last);
             Duration silent = Duration.between(lastSeen, now);
             if (silent.compareTo(settings.abandonAfter()) < 0) {
                 continue;
             }
-            String reason = RunEvent.ABANDONED + ": instance " + last.instance() + " stopped without ending the run; last seen "
-                    + lastSeen + " (" + silent.toSeconds() + " s before instance " + instance + " checked), after "
-                    + (last.pages() == null ? 0 : last.pages()) + " pages";
-            RunEvent failed = new RunEvent(EventTypes.RUN_FAILED, EventTypes.SCHEMA_VERSION, last.runId(), last.trigger(),
-                    last.instance(), last.startedAt(), now.toString(), now.toString(),
-                    Duration.between(Instant.parse(last.startedAt()), now).toMillis(), last.pages(), last.holdsScanned(),
-                    last.events(), null, null, null, reason);
-            LOG.warn("Harvest {} recorded as failed: {}", last.runId(), reason);
-            metrics.ended(failed);
-            records.add(record(failed));
-            records.add(deadLetters.of("harvest", last.runId(), "ABANDONED", "Harvest " + last.runId() + " failed: " + reason,
-                    last.runId(), null));
+            records.addAll(abandoned(last, now, "stopped without ending the run; last seen " + lastSeen + " ("
+                    + silent.toSeconds() + " s before instance " + instance + " checked)"));
         }
         return messages(exchange, records);
+    }
+
+    /**
+     * The records that end a run its instance left without ending: {@code RUN_FAILED} with a
+     * reason starting {@value RunEvent#ABANDONED}, and a dead letter saying so.
+     *
+     * @param why what shows the instance is gone, after "instance X "
+     */
+    List<OutboundRecord> abandoned(RunEvent last, Instant now, String why) {
+        String reason = RunEvent.ABANDONED + ": instance " + last.instance() + " " + why + ", after "
+                + (last.pages() == null ? 0 : last.pages()) + " pages";
+        RunEvent failed = new RunEvent(EventTypes.RUN_FAILED, EventTypes.SCHEMA_VERSION, last.runId(), last.trigger(),
+                last.instance(), last.startedAt(), now.toString(), now.toString(),
+                Duration.between(Instant.parse(last.startedAt()), now).toMillis(), last.pages(), last.holdsScanned(),
+                last.events(), null, null, null, reason, last.slot());
+        LOG.warn("Harvest {} recorded as failed: {}", last.runId(), reason);
+        metrics.ended(failed);
+        return List.of(record(failed), deadLetters.of("harvest", last.runId(), "ABANDONED",
+                "Harvest " + last.runId() + " failed: " + reason, last.runId(), null));
+    }
+
+    private static Instant lastSeen(RunEvent run) {
+        return Instant.parse(run.at() != null ? run.at() : run.startedAt());
+    }
+
+    /** The instance's id (host and process by default). */
+    String instance() {
+        return instance;
     }
 
     /** Stops the running harvest, if any, at its next page (the application is stopping). */

@@ -114,6 +114,11 @@ class TopicContractIT {
             assertThat(app.awaitFollowUps(completed, Duration.ofSeconds(120)).values()).allMatch(java.util.Optional::isPresent);
             h.sierra().setFaultPlan(FaultPlan.parse("malformed@1"));
             assertThat(app.harvestNow("failing").type()).isEqualTo(EventTypes.RUN_FAILED);
+            // a scheduled run's records carry the slot it harvests (it fails on the same fault)
+            app.wiring().camel().createProducerTemplate().send("direct:harvest", e -> {
+                e.getMessage().setBody("schedule");
+                e.setProperty(org.holdshelf.harvest.Harvester.SLOT, "2026-12-01T08:00:00Z");
+            });
 
             Map<String, Integer> seen = new HashMap<>();
             ObjectMapper json = new ObjectMapper();
@@ -131,6 +136,8 @@ class TopicContractIT {
                 }
             }
             assertThat(seen).as("every record type was produced and checked").containsOnlyKeys(SCHEMA_OF_TYPE.keySet());
+            assertThat(SharedKafka.readAll(h.topic("runs")).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)))
+                    .as("a scheduled run's slot was among the records checked").anyMatch(v -> v.contains("\"slot\":\"2026-12-01T08:00:00Z\""));
             assertThat(SharedKafka.readAll(h.topic("notices")).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)))
                     .as("texts were among the notices checked")
                     .anyMatch(v -> v.contains("\"channel\":\"sms\"") && v.contains("\"outcome\":\"SENT\""))

@@ -58,6 +58,7 @@ public final class PipelineHarness implements AutoCloseable {
         }
         s.put("holdshelf.reports.group-id", prefix + "-pull-lists");
         s.put("holdshelf.alma.group-id", prefix + "-scan-in");
+        s.put("holdshelf.harvest.group-id", prefix + "-harvest");
         return new PipelineHarness(sierra, s, prefix);
     }
 

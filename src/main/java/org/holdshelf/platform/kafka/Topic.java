@@ -12,6 +12,8 @@ public enum Topic {
     ENTRIES("holdshelf.topic.entries", Cleanup.DELETE, false),
     /** Each run's lifecycle, keyed by run id. One partition: a run's records stay in order. */
     RUNS("holdshelf.topic.runs", Cleanup.DELETE, true),
+    /** Each fire of the harvest schedule, keyed by its scheduled time (internal). One partition: one owner harvests. */
+    HARVEST_SLOTS("holdshelf.topic.harvest-slots", Cleanup.DELETE, true),
     /** Alma scan-in outcomes, keyed by item barcode. */
     SCANIN("holdshelf.topic.scanin", Cleanup.DELETE, false),
     /** Each barcode's scan-in state (internal). */

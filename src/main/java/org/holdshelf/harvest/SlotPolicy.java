@@ -1,0 +1,93 @@
+package org.holdshelf.harvest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.holdshelf.events.EventTypes;
+import org.holdshelf.events.RunEvent;
+
+/**
+ * Whether the instance that owns the harvest slots harvests a slot it has just read, from what the
+ * runs topic says about the slots already run. Several instances publish each slot (each has the
+ * same schedule), and the owner may have changed since a slot was published; the answer makes each
+ * slot harvested once:
+ * <ol>
+ *   <li>a slot at or before a slot whose run has ended (completed, or failed for a reason other than
+ *       its instance dying) is <b>done</b>: skipped;</li>
+ *   <li>a slot whose run was left by a dead instance (still open, or already recorded abandoned)
+ *       is <b>taken over</b>: harvested again, after the open run is recorded abandoned;</li>
+ *   <li>a slot the schedule has already moved past (its next fire time has come) is
+ *       <b>superseded</b>: skipped, the newer slot is harvested (a backlog never builds up,
+ *       as Quartz's own misfire rule);</li>
+ *   <li>otherwise it is <b>harvested</b>.</li>
+ * </ol>
+ * Plain logic: no Kafka, no clock of its own.
+ */
+final class SlotPolicy {
+
+    enum Kind { HARVEST, TAKE_OVER, DONE, SUPERSEDED }
+
+    /**
+     * @param abandoned for {@link Kind#TAKE_OVER}, the run still open that its instance left (to be
+     *                  recorded failed before the slot is harvested again); empty when it already is
+     * @param reason    one line for the log
+     */
+    record Decision(Kind kind, Optional<RunEvent> abandoned, String reason) {
+
+        boolean harvest() {
+            return kind == Kind.HARVEST || kind == Kind.TAKE_OVER;
+        }
+    }
+
+    private SlotPolicy() {
+    }
+
+    /**
+     * @param slot      the slot read
+     * @param open      runs started and not ended (the runs topic's view)
+     * @param outcomes  the latest outcomes, newest first
+     * @param runningHere the run in progress in this instance, if any
+     * @param nextFire  the schedule's fire time after {@code slot}
+     * @param now       now
+     */
+    static Decision decide(Instant slot, List<RunEvent> open, List<RunEvent> outcomes, Optional<String> runningHere,
+                           Instant nextFire, Instant now) {
+        for (RunEvent outcome : outcomes) {
+            if (outcome.slot() == null || isAbandoned(outcome)) {
+                continue;
+            }
+            Instant ended = Instant.parse(outcome.slot());
+            if (!ended.isBefore(slot)) {
+                return new Decision(Kind.DONE, Optional.empty(), ended.equals(slot)
+                        ? "already harvested by run " + outcome.runId() + " (" + outcome.type() + ")"
+                        : "the later slot " + ended + " was harvested by run " + outcome.runId());
+            }
+        }
+        for (RunEvent run : open) {
+            if (slot.toString().equals(run.slot())) {
+                if (runningHere.filter(run.runId()::equals).isPresent()) {
+                    return new Decision(Kind.DONE, Optional.empty(), "run " + run.runId() + " of this instance is harvesting it");
+                }
+                return new Decision(Kind.TAKE_OVER, Optional.of(run), "run " + run.runId() + " of instance " + run.instance()
+                        + " started it and its instance left the harvest group without ending it");
+            }
+        }
+        for (RunEvent outcome : outcomes) {
+            if (slot.toString().equals(outcome.slot()) && isAbandoned(outcome)) {
+                return new Decision(Kind.TAKE_OVER, Optional.empty(), "run " + outcome.runId() + " of instance "
+                        + outcome.instance() + " was abandoned");
+            }
+        }
+        if (!nextFire.isAfter(now)) {
+            return new Decision(Kind.SUPERSEDED, Optional.empty(), "the schedule fired again at " + nextFire
+                    + " before the slot could be harvested: the newer slot is harvested instead");
+        }
+        return new Decision(Kind.HARVEST, Optional.empty(), "due");
+    }
+
+    private static boolean isAbandoned(RunEvent outcome) {
+        return EventTypes.RUN_FAILED.equals(outcome.type()) && outcome.reason() != null
+                && outcome.reason().startsWith(RunEvent.ABANDONED);
+    }
+}
