@@ -38,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * the path's jitter allows ({@code callsPerSecond / (1 s + margin)}: 97% at a 30 ms margin). Each
  * refused call did not happen at Alma and is retried by {@link AlmaClient}.
  *
- * <p><b>The limit is per process.</b> Alma counts all calls of the institution: with N instances of
- * the pipeline (or other integrations calling Alma) set {@code holdshelf.alma.calls-per-second} to
- * this instance's share. Create one limiter per process and share it.
+ * <p><b>The limit is per process.</b> Alma counts all calls of the institution. Several instances
+ * of the pipeline stay within it together because only one of them calls Alma at a time (the
+ * scan-in group has a single owner, {@link org.holdshelf.platform.kafka.SingleOwnerAssignor}), and
+ * an instance taking the calls over {@linkplain #holdOff holds off} one window first. Other
+ * integrations calling Alma need their share taken off {@code holdshelf.alma.calls-per-second}.
+ * Create one limiter per process and share it.
  *
  * <p>Thread-safe; waiting callers sleep, they never spin. Margin changes are logged at INFO at most
  * once a minute.
@@ -146,6 +149,22 @@ public final class AlmaRateLimiter {
     /** What is added to the one-second window now, for the jitter on the way to Alma's count. */
     public synchronized Duration margin() {
         return Duration.ofNanos(marginNanos);
+    }
+
+    /** The window no more than {@code callsPerSecond} permits fall in: one second plus the margin. */
+    public synchronized Duration window() {
+        return Duration.ofNanos(windowNanos);
+    }
+
+    /**
+     * Grants no permit for {@code pause} from now (calls already waiting wait longer): this process
+     * has just taken Alma's calls over from another instance, whose last calls may still be in
+     * Alma's window.
+     */
+    public synchronized void holdOff(Duration pause) {
+        long until = nanoTime.getAsLong() + pause.toNanos();
+        nextSlot = started ? Math.max(nextSlot, until) : until;
+        started = true;
     }
 
     /** Blocks until this caller may send one Alma call. */

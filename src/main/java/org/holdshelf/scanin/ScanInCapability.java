@@ -12,23 +12,36 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import org.holdshelf.events.RunEvent;
 import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.kafka.SingleOwnerAssignor;
 import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.platform.runtime.Capability;
 import org.holdshelf.platform.runtime.ConsumerGroup;
 import org.holdshelf.platform.runtime.RunFollowUp;
 import org.holdshelf.platform.runtime.Wiring;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Alma scan-in: in-transit items scanned in at Alma once per barcode ({@code routes/scan-in.camel.yaml}),
  * every outcome on {@code holdshelf.scanin} and in the run's {@code scan-in.csv}. Settings:
  * {@code holdshelf.alma.*} ({@link AlmaSettings}); off unless {@code holdshelf.alma.enabled}.
  * The service (and its state store, which reads the state topic) starts on the first batch.
+ *
+ * <p>With several instances, the scan-in group has one owner at a time ({@link SingleOwnerAssignor}):
+ * Alma's per-second limit counts the whole institution, so its calls come from one place. The
+ * instance that takes the scan-ins over waits one window of the limiter first, so the previous
+ * owner's last calls have left Alma's window before its own arrive.
  */
 public final class ScanInCapability implements Capability {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ScanInCapability.class);
+
     private final AlmaSettings settings;
+    private final java.util.concurrent.atomic.AtomicReference<Boolean> owner = new java.util.concurrent.atomic.AtomicReference<>();
+    private AlmaRateLimiter limiter;
     private Wiring wiring;
     private ScanInReport report;
     private ScanInBatches batches;
@@ -66,7 +79,25 @@ public final class ScanInCapability implements Capability {
         this.batches = new ScanInBatches(this::service, report, w.deadLetters());
         w.bind("scanInBatches", batches);
         w.consumerGroup(new ConsumerGroup(name(), settings.groupId(), Topic.ENTRIES));
+        this.limiter = new AlmaRateLimiter(settings.callsPerSecond());
+        SingleOwnerAssignor.onOwnership(settings.groupId(), this::ownership);
+        Gauge.builder("holdshelf.alma.owner", owner, o -> Boolean.TRUE.equals(o.get()) ? 1 : 0)
+                .description("1 while this instance runs the Alma scan-ins (owns the scan-in group)").register(w.meters());
         w.closeOnStop(this::closeService);
+        w.closeOnStop(() -> SingleOwnerAssignor.forget(settings.groupId()));
+    }
+
+    /** The scan-in consumer received an assignment: all of the group's partitions, or none. */
+    private void ownership(boolean owns) {
+        Boolean before = owner.getAndSet(owns);
+        if (owns && !Boolean.TRUE.equals(before)) {
+            Duration pause = limiter.window();
+            limiter.holdOff(pause);
+            LOG.info("Alma scan-ins run in this instance now (it owns consumer group {}); its first call waits {} ms, so "
+                    + "the calls of a previous owner have left Alma's one-second window", settings.groupId(), pause.toMillis());
+        } else if (!owns && !Boolean.FALSE.equals(before)) {
+            LOG.info("Alma scan-ins run in another instance of consumer group {}; this one stands by", settings.groupId());
+        }
     }
 
     /** Waits for the run's {@code scan-in.csv} and sums up its outcomes. */
@@ -101,7 +132,6 @@ public final class ScanInCapability implements Capability {
         if (service == null) {
             Supplier<Properties> connection = wiring.kafkaConnection();
             store = new KafkaScanStateStore(connection.get(), wiring.topic(Topic.SCANIN_STATE));
-            AlmaRateLimiter limiter = new AlmaRateLimiter(settings.callsPerSecond());
             AlmaClient client = new AlmaClient(settings, limiter, wiring.clock());
             service = new ScanInService(settings, client, store, wiring.zone(), wiring.clock(), wiring.meters());
             FunctionCounter.builder("holdshelf.alma.throttled", limiter, AlmaRateLimiter::throttledAnswers)

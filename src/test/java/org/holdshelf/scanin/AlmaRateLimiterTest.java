@@ -50,6 +50,38 @@ class AlmaRateLimiterTest {
         assertThat(rate).isBetween(10 * 0.95, 10.0);
     }
 
+    /**
+     * An instance taking Alma's calls over from another (the scan-in group changed owner) holds off
+     * one window: the two instances' calls together never put more than the limit in any second.
+     * Without the hold-off the new owner's first calls would join the old owner's last ones.
+     */
+    @Test
+    void shouldKeepTheLimitAcrossAHandOverWhenTheNewOwnerHoldsOff() throws Exception {
+        for (boolean holdOff : new boolean[] {true, false}) {
+            FakeTime time = new FakeTime();
+            AlmaRateLimiter previous = new AlmaRateLimiter(10, time, time);
+            List<Long> permits = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                previous.acquire();
+                permits.add(time.now);
+            }
+            AlmaRateLimiter next = new AlmaRateLimiter(10, time, time); // another process: no shared memory
+            if (holdOff) {
+                next.holdOff(next.window());
+            }
+            for (int i = 0; i < 25; i++) {
+                next.acquire();
+                permits.add(time.now);
+            }
+
+            if (holdOff) {
+                assertThat(maxInAnySecond(permits)).as("both owners together").isLessThanOrEqualTo(10);
+            } else {
+                assertThat(maxInAnySecond(permits)).as("the hand-over without the hold-off").isGreaterThan(10);
+            }
+        }
+    }
+
     @Test
     void shouldNotBurstAfterAnIdlePeriod() throws Exception {
         FakeTime time = new FakeTime();

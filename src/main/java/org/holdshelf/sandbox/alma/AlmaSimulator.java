@@ -168,7 +168,8 @@ public final class AlmaSimulator extends SimulatorServer {
                 catalogue.scanCounts(),
                 counters.scanHistory(),
                 thresholds.acceptedCallTimes(),
-                thresholds.maxCallsInAnyWindow());
+                thresholds.maxCallsInAnyWindow(),
+                thresholds.maxArrivalsInAnyWindow());
     }
 
     public long remainingDailyQuota() {

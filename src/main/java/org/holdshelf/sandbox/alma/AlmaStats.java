@@ -25,6 +25,8 @@ import java.util.Map;
  *                            per-second window, oldest first: their arrival, plus the judging delay when
  *                            the simulator has a {@code jitter-ms}
  * @param maxCallsInAnyWindow the most accepted calls any 1000 ms interval held, in judged times
+ * @param maxArrivalsInAnyWindow the most calls any 1000 ms interval received, refused ones included (not
+ *                            those refused for the daily quota): what all clients together sent
  */
 public record AlmaStats(
         long requests,
@@ -39,7 +41,8 @@ public record AlmaStats(
         Map<String, Integer> scansByBarcode,
         List<ScanRequest> scanRequests,
         List<Instant> acceptedCallTimes,
-        int maxCallsInAnyWindow) {
+        int maxCallsInAnyWindow,
+        int maxArrivalsInAnyWindow) {
 
     /** The query parameters of one successful scan-in; {@code circDesk} or {@code department} may be null. */
     public record ScanRequest(String barcode, String library, String circDesk, String department) {

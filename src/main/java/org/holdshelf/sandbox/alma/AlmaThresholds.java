@@ -51,6 +51,9 @@ final class AlmaThresholds {
     private int windowHead;
     private int windowSize;
     private int maxInWindow;
+    /** Judged times of every call within the last second, refused ones included (what clients sent). */
+    private final java.util.ArrayDeque<Long> arrivals = new java.util.ArrayDeque<>();
+    private int maxArrivalsInWindow;
 
     private final long[] history = new long[HISTORY_CAPACITY];
     private long historyCount;
@@ -85,6 +88,11 @@ final class AlmaThresholds {
             windowHead = (windowHead + 1) % window.length;
             windowSize--;
         }
+        while (!arrivals.isEmpty() && now - arrivals.peekFirst() >= WINDOW_NANOS) {
+            arrivals.pollFirst();
+        }
+        arrivals.addLast(now);
+        maxArrivalsInWindow = Math.max(maxArrivalsInWindow, arrivals.size());
         if (windowSize == callsPerSecond) {
             return Verdict.PER_SECOND_THRESHOLD;
         }
@@ -123,7 +131,17 @@ final class AlmaThresholds {
         windowHead = 0;
         windowSize = 0;
         maxInWindow = 0;
+        arrivals.clear();
+        maxArrivalsInWindow = 0;
         historyCount = 0;
+    }
+
+    /**
+     * The most calls any 1000 ms interval has received since the last reset, refused ones included:
+     * what the clients together sent, whatever the simulator let through.
+     */
+    synchronized int maxArrivalsInAnyWindow() {
+        return maxArrivalsInWindow;
     }
 
     /** The most accepted calls any 1000 ms interval has held since the last reset. */
