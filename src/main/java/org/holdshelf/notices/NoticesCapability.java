@@ -73,8 +73,8 @@ public final class NoticesCapability implements Capability {
 
     @Override
     public List<String> routeFiles() {
-        return settings.sms() == null ? List.of("notices.camel.yaml", "notices-release.camel.yaml")
-                : List.of("notices.camel.yaml", "notices-release.camel.yaml", "sms.camel.yaml");
+        return settings.sms() == null ? List.of("notices.camel.yaml", "notices-release-tick.camel.yaml", "notices-release.camel.yaml")
+                : List.of("notices.camel.yaml", "notices-release-tick.camel.yaml", "notices-release.camel.yaml", "sms.camel.yaml");
     }
 
     /** Where texts are posted, for the gateway route; and how often waiting notices are looked at. */
@@ -90,7 +90,8 @@ public final class NoticesCapability implements Capability {
 
     @Override
     public Set<Topic> topics() {
-        Set<Topic> topics = new java.util.LinkedHashSet<>(List.of(Topic.ENTRIES, Topic.NOTICES, Topic.NOTICES_STATE, Topic.DLQ));
+        Set<Topic> topics = new java.util.LinkedHashSet<>(List.of(Topic.ENTRIES, Topic.NOTICES, Topic.NOTICES_STATE, Topic.NOTICES_RELEASE,
+                Topic.DLQ));
         if (settings.libibContacts()) {
             topics.add(Topic.PATRONS);
         }
@@ -139,6 +140,7 @@ public final class NoticesCapability implements Capability {
                 new NoticesReport(w.runDirectory()), replay, from.getAddress().substring(from.getAddress().indexOf('@') + 1),
                 sierraSettings.lookupBatchSize(), w.clock(), w.meters()));
         w.bind("notices", service);
+        w.bind("releaseTicks", new ReleaseTicks(w.instanceId(), settings.releaseInterval(), w.clock()));
         w.consumerGroup(new ConsumerGroup(name(), settings.groupId(), Topic.ENTRIES));
     }
 

@@ -22,6 +22,8 @@ public enum Topic {
     NOTICES("holdshelf.topic.notices", Cleanup.DELETE, false),
     /** Which holds were announced (internal), keyed by hold id: a hold is removed when it leaves the shelf. */
     NOTICES_STATE("holdshelf.topic.notices-state", Cleanup.COMPACT, false),
+    /** Each instance's ticks for releasing waiting notices (internal). One partition: one owner releases. */
+    NOTICES_RELEASE("holdshelf.topic.notices-release", Cleanup.DELETE, true),
     /** Phone numbers that opted out of texts (internal), keyed by number in E.164: never texted again. */
     SMS_OPT_OUTS("holdshelf.topic.sms-opt-outs", Cleanup.COMPACT, false),
     /** The Libib patron directory mirror, keyed by barcode: a tombstone when a patron left Libib. */
