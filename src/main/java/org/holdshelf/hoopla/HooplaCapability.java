@@ -12,6 +12,7 @@ import org.holdshelf.events.DirectoryPatron;
 import org.holdshelf.events.HoldEvent;
 import org.holdshelf.platform.config.ConfigurationException;
 import org.holdshelf.platform.config.HoldshelfConfig;
+import org.holdshelf.platform.kafka.SingleOwnerAssignor;
 import org.holdshelf.platform.http.CallPacer;
 import org.holdshelf.platform.kafka.CompactedTopicStore;
 import org.holdshelf.platform.kafka.RecordPublisher;
@@ -76,6 +77,11 @@ public final class HooplaCapability implements Capability {
                 settings.cardsFile() == null ? this::cardsFromDirectory : this::cardsFromFile,
                 card -> sierra.findPatronId("b", card), w.deadLetters(), letters::publish, w.clock(), w.meters());
         w.bind("hooplaPoller", poller);
+        if (w.config().booleanValue("holdshelf.harvest.scheduled")) {
+            // several instances: the instance that owns the harvest slots polls, where its readings are published
+            poller.awaitOwnership();
+            w.closeOnStop(SingleOwnerAssignor.onOwnership(w.config().require("holdshelf.harvest.group-id"), poller::pollsHere));
+        }
         w.health(name(), poller::health);
         // Hoopla's reserved titles go out with every harvest's run, as pickup location hoopla
         w.extraHolds(new ExtraHolds() {

@@ -97,6 +97,8 @@ public final class HooplaPoller {
     private final AtomicReference<String> lastOutcome = new AtomicReference<>();
     private final AtomicReference<HooplaReadings.Coverage> lastCoverage = new AtomicReference<>();
     private volatile boolean stopping;
+    /** False while another instance polls (it owns the harvest slots): see {@link #pollsHere(boolean)}. */
+    private volatile boolean pollsHere = true;
     private volatile String token;
     private volatile Instant tokenExpires = Instant.MIN;
     private volatile long lastProgressNanos;
@@ -161,10 +163,39 @@ public final class HooplaPoller {
         }
     }
 
-    /** True while cards are left to read. */
+    /** True while cards are left to read, and this instance still polls. */
     public boolean more(Exchange exchange) {
         HooplaPoll poll = exchange.getProperty(POLL, HooplaPoll.class);
-        return poll != null && !poll.done();
+        return poll != null && !poll.done() && pollsHere;
+    }
+
+    /**
+     * Whether this instance polls Hoopla. With several instances one polls: the one that owns the
+     * harvest slots, since the readings stay in memory and the harvest that publishes them runs
+     * there. An instance that stops polling ends its running poll at the next card; one that starts
+     * holds its first call back a minute, so the other instance's calls of the last minute have
+     * left Hoopla's budget before its own arrive.
+     */
+    public void pollsHere(boolean owns) {
+        boolean before = pollsHere;
+        pollsHere = owns;
+        if (owns && !before) {
+            pacer.backOff(Duration.ofMinutes(1));
+            LOG.info("Hoopla is polled by this instance now (it owns the harvest slots); its first call waits a minute, so "
+                    + "calls another instance may have made in the last minute have left Hoopla's per-minute budget");
+        } else if (!owns && before) {
+            LOG.info("Hoopla is polled by the instance that owns the harvest slots; this one stands by");
+        }
+    }
+
+    /** True when this instance polls Hoopla (the schedule's trigger is skipped otherwise). */
+    public boolean pollingHere() {
+        return pollsHere;
+    }
+
+    /** Polls nothing until {@link #pollsHere(boolean)} says so: several instances may run (at start-up). */
+    public void awaitOwnership() {
+        pollsHere = false;
     }
 
     /** True when the next call must be a token call: none yet, or it expires within a minute. */

@@ -80,11 +80,11 @@ public final class ScanInCapability implements Capability {
         w.bind("scanInBatches", batches);
         w.consumerGroup(new ConsumerGroup(name(), settings.groupId(), Topic.ENTRIES));
         this.limiter = new AlmaRateLimiter(settings.callsPerSecond());
-        SingleOwnerAssignor.onOwnership(settings.groupId(), this::ownership);
+        AutoCloseable ownership = SingleOwnerAssignor.onOwnership(settings.groupId(), this::ownership);
         Gauge.builder("holdshelf.alma.owner", owner, o -> Boolean.TRUE.equals(o.get()) ? 1 : 0)
                 .description("1 while this instance runs the Alma scan-ins (owns the scan-in group)").register(w.meters());
         w.closeOnStop(this::closeService);
-        w.closeOnStop(() -> SingleOwnerAssignor.forget(settings.groupId()));
+        w.closeOnStop(ownership);
     }
 
     /** The scan-in consumer received an assignment: all of the group's partitions, or none. */

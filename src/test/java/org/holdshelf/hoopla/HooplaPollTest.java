@@ -119,6 +119,38 @@ class HooplaPollTest {
                 .hasToString("/etc/holdshelf/cards.txt");
     }
 
+    /**
+     * With several instances the owner of the harvest slots polls: an instance that loses them ends
+     * its poll at the next card, and one that gains them holds its first call back a minute (the
+     * previous poller's calls of the last minute still count in Hoopla's budget).
+     */
+    @Test
+    void shouldStopPollingWhenAnotherInstancePollsAndWaitAMinuteWhenTakingOver() throws Exception {
+        long[] now = {0};
+        org.holdshelf.platform.http.CallPacer.Sleeper sleeper = nanos -> now[0] += nanos;
+        org.holdshelf.platform.http.CallPacer pacer = new org.holdshelf.platform.http.CallPacer(java.time.Duration.ofMillis(700),
+                () -> now[0], sleeper);
+        HooplaSettings on = settings(Map.of("holdshelf.hoopla.enabled", "true", "holdshelf.hoopla.username", "u",
+                "holdshelf.hoopla.password", "p", "holdshelf.hoopla.library-id", "7", "holdshelf.hoopla.cards", "cards.txt"));
+        HooplaPoller poller = new HooplaPoller(on, pacer, new org.holdshelf.platform.http.WindowBudget(90, java.time.Duration.ofMinutes(1),
+                () -> now[0], sleeper), () -> List.of("1001", "1002"), card -> java.util.Optional.of("p" + card),
+                new org.holdshelf.platform.kafka.DeadLetters("dlq", java.time.Clock.systemUTC()), records -> { },
+                java.time.Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        poller.begin(exchange);
+        assertThat(poller.more(exchange)).isTrue();
+
+        poller.pollsHere(false);
+        assertThat(poller.pollingHere()).isFalse();
+        assertThat(poller.more(exchange)).as("the running poll ends at the next card").isFalse();
+
+        poller.pollsHere(true);
+        assertThat(pacer.awaitTurn()).as("the first call after taking over waits a minute").isEqualTo(java.time.Duration.ofMinutes(1));
+        poller.pollsHere(true); // still the poller: no new wait
+        pacer.answered();
+        assertThat(pacer.awaitTurn()).isEqualTo(java.time.Duration.ofMillis(700));
+    }
+
     @Test
     void shouldMaskCards() {
         assertThat(HooplaPoller.mask("20200000123456")).isEqualTo("********3456");

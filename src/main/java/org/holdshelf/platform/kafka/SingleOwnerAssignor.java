@@ -23,8 +23,9 @@ import org.apache.kafka.common.TopicPartition;
  * member, the one that joined first: a group whose work must run in one place at a time (calls to an
  * API whose rate limit counts all instances together) gets one owner, and Kafka's group protocol
  * gives the work to another member when the owner dies (its session expires) or leaves. The other
- * members stand by with nothing assigned. Ownership is sticky: a member joining later never takes
- * the work from a live owner.
+ * members stand by with nothing assigned. Ownership is sticky: the owner says so when it rejoins
+ * at a rebalance and keeps the work, so a member joining later never takes it from a live owner;
+ * when the owner is gone, the oldest member gets it.
  *
  * <p>The group uses Kafka's eager protocol: at a rebalance every member gives up its partitions
  * before any member gets new ones, so two members never own the work at the same time. Whoever
@@ -34,23 +35,25 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class SingleOwnerAssignor implements ConsumerPartitionAssignor, Configurable {
 
-    private static final Map<String, Consumer<Boolean>> LISTENERS = new ConcurrentHashMap<>();
+    private static final Map<String, List<Consumer<Boolean>>> LISTENERS = new ConcurrentHashMap<>();
 
-    /** When this consumer was created: the member that joined first owns the work. */
+    /** When this consumer was created: among members that did not own the work, the oldest gets it. */
     private final long since = System.currentTimeMillis();
+    /** Whether this consumer owned the work at the last assignment: it keeps it at the next rebalance. */
+    private volatile boolean owned;
     private String groupId;
 
     /**
      * Tells {@code listener} (true or false) whenever a consumer of group {@code groupId} in this
-     * process receives an assignment: true when it owns the group's partitions.
+     * process receives an assignment: true when it owns the group's partitions. Closing the handle
+     * forgets the listener (its capability stopped).
      */
-    public static void onOwnership(String groupId, Consumer<Boolean> listener) {
-        LISTENERS.put(groupId, listener);
-    }
-
-    /** Forgets the listener of {@code groupId} (its capability stopped). */
-    public static void forget(String groupId) {
-        LISTENERS.remove(groupId);
+    public static AutoCloseable onOwnership(String groupId, Consumer<Boolean> listener) {
+        LISTENERS.computeIfAbsent(groupId, g -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+        return () -> LISTENERS.computeIfPresent(groupId, (g, all) -> {
+            all.remove(listener);
+            return all.isEmpty() ? null : all;
+        });
     }
 
     @Override
@@ -66,7 +69,7 @@ public final class SingleOwnerAssignor implements ConsumerPartitionAssignor, Con
 
     @Override
     public ByteBuffer subscriptionUserData(java.util.Set<String> topics) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(0, since);
+        return ByteBuffer.allocate(Long.BYTES + 1).putLong(0, since).put(Long.BYTES, (byte) (owned ? 1 : 0));
     }
 
     @Override
@@ -91,12 +94,21 @@ public final class SingleOwnerAssignor implements ConsumerPartitionAssignor, Con
         return new GroupAssignment(assignments);
     }
 
-    /** The member that joined first (the earliest creation time; the smaller member id on a tie). */
+    /**
+     * The member that owned the work at the last assignment, if it is still in the group; otherwise
+     * the oldest (the earliest creation time); the smaller member id on a tie.
+     */
     static String owner(Map<String, Subscription> members) {
         return members.entrySet().stream()
-                .min(Comparator.<Map.Entry<String, Subscription>>comparingLong(e -> since(e.getValue()))
+                .min(Comparator.<Map.Entry<String, Subscription>>comparingInt(e -> owned(e.getValue()) ? 0 : 1)
+                        .thenComparingLong(e -> since(e.getValue()))
                         .thenComparing(Map.Entry::getKey))
                 .map(Map.Entry::getKey).orElse(null);
+    }
+
+    private static boolean owned(Subscription subscription) {
+        ByteBuffer data = subscription.userData();
+        return data != null && data.remaining() > Long.BYTES && data.get(data.position() + Long.BYTES) == 1;
     }
 
     private static long since(Subscription subscription) {
@@ -106,10 +118,12 @@ public final class SingleOwnerAssignor implements ConsumerPartitionAssignor, Con
 
     @Override
     public void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {
+        owned = !assignment.partitions().isEmpty();
         String group = metadata != null ? metadata.groupId() : groupId;
-        Consumer<Boolean> listener = group == null ? null : LISTENERS.get(group);
-        if (listener != null) {
-            listener.accept(!assignment.partitions().isEmpty());
+        List<Consumer<Boolean>> listeners = group == null ? null : LISTENERS.get(group);
+        if (listeners != null) {
+            boolean owns = !assignment.partitions().isEmpty();
+            listeners.forEach(l -> l.accept(owns));
         }
     }
 

@@ -57,10 +57,22 @@ public final class TopicAdmin {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-                List<String> created = missing.stream().map(NewTopic::name).toList();
-                awaitPartitionsReady(admin, created, Duration.ofSeconds(60));
-                LOG.info("Created Kafka topics {}", created);
+                // another instance starting at the same time may create some of them first: theirs are as good
+                List<String> created = new ArrayList<>();
+                for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> result : admin.createTopics(missing).values().entrySet()) {
+                    try {
+                        result.getValue().get(60, TimeUnit.SECONDS);
+                        created.add(result.getKey());
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                            throw e;
+                        }
+                    }
+                }
+                awaitPartitionsReady(admin, missing.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
+                if (!created.isEmpty()) {
+                    LOG.info("Created Kafka topics {}", created);
+                }
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach Kafka at " + props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)

@@ -61,10 +61,30 @@ class SingleOwnerAssignorTest {
     }
 
     @Test
-    void shouldTellTheGroupsListenerWhetherThisConsumerOwnsTheWork() {
+    void shouldLeaveTheWorkWithTheMemberThatOwnedItEvenIfAnOlderOneJoins() {
+        Subscription owner = new Subscription(List.of("t"), ByteBuffer.allocate(Long.BYTES + 1).putLong(0, 9).put(Long.BYTES, (byte) 1));
+
+        assertThat(SingleOwnerAssignor.owner(Map.of("consumer-owner", owner, "consumer-older", member("t", 1))))
+                .isEqualTo("consumer-owner");
+    }
+
+    @Test
+    void shouldSayInItsSubscriptionWhetherItOwnedTheWork() {
+        SingleOwnerAssignor assignor = new SingleOwnerAssignor();
+        Subscription before = new Subscription(List.of("t"), assignor.subscriptionUserData(Set.of("t")));
+        assignor.onAssignment(new Assignment(List.of(new TopicPartition("t", 0))), new ConsumerGroupMetadata("g"));
+        Subscription after = new Subscription(List.of("t"), assignor.subscriptionUserData(Set.of("t")));
+
+        assertThat(SingleOwnerAssignor.owner(Map.of("a-new", member("t", 0), "z-owner", after))).isEqualTo("z-owner");
+        assertThat(SingleOwnerAssignor.owner(Map.of("a-new", member("t", 0), "z-owner", before))).isEqualTo("a-new");
+    }
+
+    @Test
+    void shouldTellTheGroupsListenersWhetherThisConsumerOwnsTheWork() throws Exception {
         List<Boolean> told = new ArrayList<>();
-        SingleOwnerAssignor.onOwnership("group-under-test", told::add);
-        try {
+        List<Boolean> toldToo = new ArrayList<>();
+        AutoCloseable second = SingleOwnerAssignor.onOwnership("group-under-test", toldToo::add);
+        try (AutoCloseable first = SingleOwnerAssignor.onOwnership("group-under-test", told::add)) {
             SingleOwnerAssignor assignor = new SingleOwnerAssignor();
             assignor.configure(Map.of("group.id", "group-under-test"));
             ConsumerGroupMetadata metadata = new ConsumerGroupMetadata("group-under-test");
@@ -74,8 +94,10 @@ class SingleOwnerAssignorTest {
             assignor.onAssignment(new Assignment(List.of()), new ConsumerGroupMetadata("another-group"));
 
             assertThat(told).containsExactly(true, false);
-        } finally {
-            SingleOwnerAssignor.forget("group-under-test");
+            second.close();
+            assignor.onAssignment(new Assignment(List.of(new TopicPartition("entries", 0))), metadata);
+            assertThat(toldToo).as("forgotten once closed").containsExactly(true, false);
+            assertThat(told).containsExactly(true, false, true);
         }
     }
 }
