@@ -95,4 +95,25 @@ class DeploymentConfigTest {
         assertThat(compose.path("services").path("holdshelf").path("volumes").toString()).contains(":" + reportsDir);
         assertThat(dockerfile).contains("VOLUME [\"" + reportsDir + "\"]");
     }
+
+    /**
+     * The two-instance example: the second instance is the first one (same settings, same shared
+     * reports volume, inherited by extends) with its own instance id and operators' port.
+     */
+    @Test
+    void shouldRunTwoInstancesThatDifferOnlyInNameAndPort() throws Exception {
+        JsonNode two = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker-compose.two-instances.yml").toFile());
+        JsonNode first = two.path("services").path("holdshelf");
+        JsonNode second = two.path("services").path("holdshelf-2");
+        assertThat(second.path("extends").path("file").asText()).isEqualTo("docker-compose.yml");
+        assertThat(second.path("extends").path("service").asText()).isEqualTo("holdshelf");
+        String one = first.path("environment").path("HOLDSHELF_INSTANCE_ID").asText();
+        String other = second.path("environment").path("HOLDSHELF_INSTANCE_ID").asText();
+        assertThat(one).isNotBlank();
+        assertThat(other).isNotBlank().isNotEqualTo(one);
+        assertThat(HoldshelfConfig.classpathDefaults()).containsKey("holdshelf.instance-id");
+        assertThat(second.path("ports").toString()).contains(":" + environment.get("HOLDSHELF_OPS_PORT"))
+                .doesNotContain(compose.path("services").path("holdshelf").path("ports").get(0).asText());
+        assertThat(second.has("volumes")).as("the reports volume comes with extends: one directory for both").isFalse();
+    }
 }
