@@ -105,8 +105,8 @@ public class Harvester {
         HarvestRun run;
         try {
             Map<Integer, Long> startOffsets = endOffsets.of(entriesTopic);
-            run = new HarvestRun(runId, trigger, exchange.getProperty(SLOT, String.class), instance, now, sierra, enricher, sierraSettings, deadLetters,
-                    settings.batching(), startOffsets, clock);
+            run = new HarvestRun(runId, trigger, exchange.getProperty(SLOT, String.class), instance, now, sierra, enricher,
+                    sierraSettings, deadLetters, settings.batching(), startOffsets, clock);
         } catch (RuntimeException e) {
             held.close();
             throw e;
@@ -259,11 +259,6 @@ public class Harvester {
 
     private static Instant lastSeen(RunEvent run) {
         return Instant.parse(run.at() != null ? run.at() : run.startedAt());
-    }
-
-    /** The instance's id (host and process by default). */
-    String instance() {
-        return instance;
     }
 
     /** Stops the running harvest, if any, at its next page (the application is stopping). */
