@@ -24,7 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * API whose rate limit counts all instances together) gets one owner, and Kafka's group protocol
  * gives the work to another member when the owner dies (its session expires) or leaves. The other
  * members stand by with nothing assigned. Ownership is sticky: the owner says so when it rejoins
- * at a rebalance and keeps the work, so a member joining later never takes it from a live owner;
+ * at a rebalance and keeps the work, so a member joining later does not take it from a live owner
+ * (members starting at the same moment may pass it once while the group forms);
  * when the owner is gone, the oldest member gets it.
  *
  * <p>The group uses Kafka's eager protocol: at a rebalance every member gives up its partitions
