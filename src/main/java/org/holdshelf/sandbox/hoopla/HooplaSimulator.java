@@ -2,12 +2,10 @@ package org.holdshelf.sandbox.hoopla;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -341,7 +339,7 @@ public final class HooplaSimulator extends SimulatorServer {
         if (!"POST".equals(exchange.getRequestMethod())) {
             return Answer.message(405, "Method Not Allowed: POST for a token", "Allow", "POST");
         }
-        if (!basicAuth(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        if (!basicAuthMatches(exchange.getRequestHeaders().getFirst("Authorization"), settings.username(), settings.password())) {
             unauthorized.increment();
             return Answer.message(401, "Bad credentials", "WWW-Authenticate", "Basic realm=\"hoopla\"");
         }
@@ -356,25 +354,11 @@ public final class HooplaSimulator extends SimulatorServer {
         return Answer.json(200, body);
     }
 
-    private boolean basicAuth(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        byte[] decoded;
-        try {
-            decoded = Base64.getDecoder().decode(authorization.substring(6).strip());
-        } catch (IllegalArgumentException notBase64) {
-            return false;
-        }
-        byte[] expected = (settings.username() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(decoded, expected);
-    }
-
     private boolean bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = bearerToken(authorization);
+        if (token == null) {
             return false;
         }
-        String token = authorization.substring(7).strip();
         Instant expires = tokens.get(token);
         if (expires == null) {
             return false;

@@ -162,6 +162,31 @@ public abstract class SimulatorServer implements AutoCloseable {
         }
     }
 
+    /**
+     * True when {@code authorization} is HTTP basic auth for exactly {@code user}:{@code password}
+     * (compared in constant time); false for any other scheme, bad base64 or other credentials.
+     */
+    public static boolean basicAuthMatches(String authorization, String user, String password) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        byte[] decoded;
+        try {
+            decoded = java.util.Base64.getDecoder().decode(authorization.substring(6).strip());
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(decoded, (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The token of a {@code Bearer} authorization header, or null for none or another scheme. */
+    public static String bearerToken(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return authorization.substring(7).strip();
+    }
+
     /** Decoded query parameters in order; a repeated name keeps its last value. */
     public static Map<String, String> query(URI uri) {
         return parseForm(uri.getRawQuery());

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -378,11 +377,8 @@ public final class SmsGatewaySimulator extends SimulatorServer {
     }
 
     private static boolean bearer(String authorization, String token) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        return MessageDigest.isEqual(authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8));
+        String given = bearerToken(authorization);
+        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<String, Object> webhookError(String error, String message) {
@@ -411,7 +407,7 @@ public final class SmsGatewaySimulator extends SimulatorServer {
         if (!"POST".equals(exchange.getRequestMethod())) {
             throw new Refusal(SmsRefusal.BAD_REQUEST, Answer.json(405, twilioError(20004, "Method not allowed", 405), "Allow", "POST"));
         }
-        if (!basicAuth(exchange.getRequestHeaders().getFirst("Authorization")) || !settings.accountSid().equals(messages.group(1))) {
+        if (!basicAuthMatches(exchange.getRequestHeaders().getFirst("Authorization"), settings.accountSid(), settings.authToken()) || !settings.accountSid().equals(messages.group(1))) {
             throw new Refusal(SmsRefusal.UNAUTHORIZED, Answer.json(401, twilioError(20003, "Authenticate", 401),
                     "WWW-Authenticate", "Basic realm=\"Twilio API\""));
         }
@@ -472,20 +468,6 @@ public final class SmsGatewaySimulator extends SimulatorServer {
         m.put("to", to);
         m.put("uri", uri + ".json");
         return Answer.json(201, m);
-    }
-
-    private boolean basicAuth(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        byte[] decoded;
-        try {
-            decoded = Base64.getDecoder().decode(authorization.substring(6).strip());
-        } catch (IllegalArgumentException notBase64) {
-            return false;
-        }
-        byte[] expected = (settings.accountSid() + ":" + settings.authToken()).getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(decoded, expected);
     }
 
     private static Map<String, Object> twilioError(int code, String message, int status) {
