@@ -15,6 +15,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param at       when this record was written
  * @param slot     for a scheduled run, the schedule's fire time it harvests (the same on every
  *                 instance, so the cluster harvests each slot once); null for other triggers
+ * @param request  for a run on demand (an operator's, {@code --once}), the id of the request it
+ *                 answers (the requester waits for the run with this id; each request is
+ *                 harvested once across instances); null for scheduled runs
  */
 public record RunEvent(
         String type,
@@ -33,7 +36,8 @@ public record RunEvent(
         Long rejected,
         Map<String, LocationCount> locations,
         String reason,
-        String slot) {
+        String slot,
+        String request) {
 
     /** How the reason of a run whose instance stopped without ending it begins. */
     public static final String ABANDONED = "abandoned";
@@ -42,9 +46,10 @@ public record RunEvent(
     public record LocationCount(String name, long ready, long inTransit) {
     }
 
-    public static RunEvent started(String runId, String trigger, String instance, String startedAt, String slot) {
+    public static RunEvent started(String runId, String trigger, String instance, String startedAt, String slot,
+                                   String request) {
         return new RunEvent(EventTypes.RUN_STARTED, EventTypes.SCHEMA_VERSION, runId, trigger, instance, startedAt,
-                startedAt, null, null, null, null, null, null, null, null, null, slot);
+                startedAt, null, null, null, null, null, null, null, null, null, slot, request);
     }
 
     /** True for {@code RUN_COMPLETED} and {@code RUN_FAILED}: nothing follows them. */

@@ -6,15 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.RunEvent;
@@ -24,7 +16,6 @@ import org.holdshelf.platform.kafka.AdminEndOffsets;
 import org.holdshelf.platform.kafka.RunLedger;
 import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.platform.runtime.Capability;
-import org.holdshelf.platform.runtime.DaemonThreads;
 import org.holdshelf.platform.runtime.Health;
 import org.holdshelf.platform.runtime.RunInProgressException;
 import org.holdshelf.platform.runtime.RunNotStartedException;
@@ -36,24 +27,29 @@ import org.holdshelf.sierra.SierraSettings;
  * Harvest: Sierra's holds on the holdshelf and in transit onto {@code holdshelf.entries}, each
  * run's lifecycle on {@code holdshelf.runs}. Routes: {@code harvest.camel.yaml} (a run),
  * {@code run-watch.camel.yaml} (progress of the running run, runs left open by a dead instance),
- * and, unless {@code holdshelf.harvest.scheduled=false}, {@code harvest-schedule.camel.yaml} (the
- * Quartz trigger publishes slots) and {@code harvest-slots.camel.yaml} (the instance owning the
- * slots harvests each once: {@link HarvestSlots}). Always enabled: it is what everything else consumes.
+ * {@code harvest-slots.camel.yaml} (the instance owning the slots topic starts every run of the
+ * cluster, each slot and request once: {@link HarvestSlots}), {@code harvest-request.camel.yaml}
+ * (runs on demand are requested there: {@link RunRequests}) and, unless
+ * {@code holdshelf.harvest.scheduled=false}, {@code harvest-schedule.camel.yaml} (the Quartz trigger
+ * publishes slots). Always enabled: it is what everything else consumes.
  */
 public final class HarvestCapability implements Capability {
 
-    static final int START_TIMEOUT_SECONDS = 30;
+    /** How long a requester of a run on demand waits for it to start. */
+    static final Duration START_PATIENCE = Duration.ofSeconds(30);
 
     private final SierraSettings sierraSettings;
     private final HarvestSettings settings;
+    private final String groupId;
     private Harvester harvester;
+    private RunRequests requests;
     private Wiring wiring;
-    private ExecutorService onDemand;
     private volatile boolean stopping;
 
     public HarvestCapability(HoldshelfConfig config) {
         this.sierraSettings = SierraSettings.from(config);
         this.settings = HarvestSettings.from(config);
+        this.groupId = config.require("holdshelf.harvest.group-id");
     }
 
     @Override
@@ -68,18 +64,17 @@ public final class HarvestCapability implements Capability {
 
     @Override
     public List<String> routeFiles() {
-        List<String> files = new ArrayList<>(List.of("harvest.camel.yaml", "run-watch.camel.yaml"));
+        List<String> files = new ArrayList<>(List.of("harvest.camel.yaml", "run-watch.camel.yaml", "harvest-slots.camel.yaml",
+                "harvest-request.camel.yaml"));
         if (settings.scheduled()) {
             files.add("harvest-schedule.camel.yaml");
-            files.add("harvest-slots.camel.yaml");
         }
         return files;
     }
 
     @Override
     public Set<Topic> topics() {
-        return settings.scheduled() ? Set.of(Topic.ENTRIES, Topic.RUNS, Topic.HARVEST_SLOTS, Topic.DLQ)
-                : Set.of(Topic.ENTRIES, Topic.RUNS, Topic.DLQ);
+        return Set.of(Topic.ENTRIES, Topic.RUNS, Topic.HARVEST_SLOTS, Topic.DLQ);
     }
 
     @Override
@@ -93,12 +88,9 @@ public final class HarvestCapability implements Capability {
                 w.instanceId(), w.clock());
         harvester.extraHoldsFrom(w::extraHolds);
         w.bind("harvest", harvester);
-        if (settings.scheduled()) {
-            w.bind("harvestSlots", new HarvestSlots(harvester, ledger, settings.cron(), w.zone(), w.instanceId(), w.clock()));
-        }
+        w.bind("harvestSlots", new HarvestSlots(harvester, ledger, settings.cron(), w.zone(), w.instanceId(), w.clock()));
+        requests = new RunRequests(ledger, this::publishRequest, w.instanceId(), groupId, w.clock());
         w.health(name(), this::health);
-        onDemand = Executors.newCachedThreadPool(DaemonThreads.named("harvest-on-demand"));
-        w.closeOnStop(onDemand::shutdownNow);
         w.runTrigger(this::startRun);
     }
 
@@ -122,85 +114,50 @@ public final class HarvestCapability implements Capability {
     }
 
     /**
-     * Runs one harvest now on the caller's thread, through the same route as a scheduled one, and
-     * returns its outcome ({@code RUN_COMPLETED} or {@code RUN_FAILED}). Throws
-     * {@link org.holdshelf.platform.runtime.RunInProgressException} if a run is in progress, or the
-     * reason a run could not even start.
+     * Asks for one harvest now, the way the schedule does (the instance owning the harvest slots runs
+     * it: this one, or another), and waits for its outcome ({@code RUN_COMPLETED} or
+     * {@code RUN_FAILED}). What {@code --once} runs. Throws {@link RunInProgressException} if a run is in
+     * progress in the cluster, or the reason a run could not even start.
      */
     public RunEvent harvestNow(String trigger) {
-        ProducerTemplate template = wiring.camel().createProducerTemplate();
         try {
-            Exchange done = template.request("direct:harvest", e -> e.getMessage().setBody(trigger));
-            if (done.getException() != null) {
-                throw done.getException() instanceof RuntimeException r ? r
-                        : new IllegalStateException(done.getException().getMessage(), done.getException());
-            }
-            return done.getMessage().getBody(RunEvent.class);
-        } finally {
-            stopQuietly(template);
+            return requests.outcome(request(trigger), settings.maxRunTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunNotStartedException("interrupted while waiting for the harvest");
         }
     }
 
     /**
-     * A run on demand (the operators' endpoint): the same route as a scheduled run, on a thread of
-     * its own; returns the run's id as soon as the run holds the lease (within
-     * {@value #START_TIMEOUT_SECONDS} s), while the run goes on.
+     * A run on demand (the operators' endpoint): asked for as {@link #harvestNow} does; returns the
+     * run's id as soon as it has started (within {@link #START_PATIENCE}), while the run goes on.
      */
     String startRun(String trigger) {
-        if (stopping) {
-            throw new RunNotStartedException("the pipeline is stopping");
-        }
-        Optional<String> running = wiring.runLease().holder();
-        if (running.isPresent()) {
-            throw new RunInProgressException(running.get());
-        }
-        CompletableFuture<String> started = new CompletableFuture<>();
-        ProducerTemplate template = wiring.camel().createProducerTemplate();
         try {
-            onDemand.execute(() -> {
-                try {
-                    Exchange done = template.request("direct:harvest", e -> {
-                        e.getMessage().setBody(trigger);
-                        e.setProperty(Harvester.STARTED, started);
-                    });
-                    if (done.getException() != null) {
-                        started.completeExceptionally(done.getException());
-                    }
-                } catch (RuntimeException e) {
-                    started.completeExceptionally(e);
-                } finally {
-                    stopQuietly(template);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            stopQuietly(template);
-            throw new RunNotStartedException("the pipeline is stopping");
-        }
-        try {
-            return started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RunInProgressException || cause instanceof RunNotStartedException) {
-                throw (RuntimeException) cause;
-            }
-            throw new RunNotStartedException("the harvest could not start: " + HarvestRun.reason(cause), cause);
-        } catch (TimeoutException e) {
-            if (started.completeExceptionally(e)) {
-                throw new RunNotStartedException("the harvest did not start within " + START_TIMEOUT_SECONDS
-                        + " s (is Kafka reachable?)");
-            }
-            return started.join();
+            return request(trigger).runId();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunNotStartedException("interrupted while the harvest was starting");
         }
     }
 
-    private static void stopQuietly(ProducerTemplate template) {
+    private RunEvent request(String trigger) throws InterruptedException {
+        if (stopping) {
+            throw new RunNotStartedException("the pipeline is stopping");
+        }
+        return requests.start(trigger, START_PATIENCE);
+    }
+
+    private void publishRequest(HarvestSlots.SlotRecord record) {
+        ProducerTemplate template = wiring.camel().createProducerTemplate();
         try {
-            template.stop();
-        } catch (Exception ignored) {
-            // a template holds no resources worth reporting
+            template.sendBody("direct:harvest-request", record);
+        } finally {
+            try {
+                template.stop();
+            } catch (Exception ignored) {
+                // a template holds no resources worth reporting
+            }
         }
     }
 

@@ -108,6 +108,8 @@ public final class HarvestRun implements AutoCloseable {
     private final String trigger;
     /** The schedule's fire time this run harvests, or null when not scheduled. */
     private final String slot;
+    /** The on-demand request this run answers, or null when scheduled. */
+    private final String request;
     private final String instance;
     private final Instant startedAt;
     private final SierraClient sierra;
@@ -149,12 +151,13 @@ public final class HarvestRun implements AutoCloseable {
     private Instant harvestCompletedAt;
     private volatile RunEvent outcome;
 
-    HarvestRun(String runId, String trigger, String slot, String instance, Instant startedAt, SierraClient sierra, HoldEnricher enricher,
+    HarvestRun(String runId, RunOrigin origin, String instance, Instant startedAt, SierraClient sierra, HoldEnricher enricher,
                SierraSettings settings, DeadLetters deadLetters, Batching batching, Map<Integer, Long> startOffsets,
                Clock clock) {
         this.runId = runId;
-        this.trigger = trigger;
-        this.slot = slot;
+        this.trigger = origin.trigger();
+        this.slot = origin.slot();
+        this.request = origin.request();
         this.instance = instance;
         this.startedAt = startedAt;
         this.sierra = sierra;
@@ -431,7 +434,7 @@ public final class HarvestRun implements AutoCloseable {
     }
 
     public RunEvent startedEvent() {
-        return RunEvent.started(runId, trigger, instance, startedAt.toString(), slot);
+        return RunEvent.started(runId, trigger, instance, startedAt.toString(), slot, request);
     }
 
     /** How far the run got, for the runs topic; also logged for operators (pages, holds, rate). */
@@ -442,7 +445,7 @@ public final class HarvestRun implements AutoCloseable {
         LOG.info("Harvest {}: {} pages, {} holds scanned, {} events, {} holds/s", runId, pages, n(scanned), n(events),
                 String.format(Locale.ROOT, "%.0f", scanned * 1000.0 / ms));
         return new RunEvent(EventTypes.RUN_PROGRESS, EventTypes.SCHEMA_VERSION, runId, trigger, instance,
-                startedAt.toString(), now.toString(), null, ms, pages, scanned, events, null, null, null, null, slot);
+                startedAt.toString(), now.toString(), null, ms, pages, scanned, events, null, null, null, null, slot, request);
     }
 
     /** The run's completed event; the run is over. */
@@ -464,7 +467,7 @@ public final class HarvestRun implements AutoCloseable {
                 Durations.human(Duration.ofMillis(ms)), ms == 0 ? 0 : Math.round(waitedForSierraNanos / 1e4 / ms));
         outcome = new RunEvent(EventTypes.RUN_COMPLETED, EventTypes.SCHEMA_VERSION, runId, trigger, instance,
                 startedAt.toString(), now.toString(), now.toString(), ms, pages, holdsScanned, events, duplicates, rejected,
-                counts, null, slot);
+                counts, null, slot, request);
         return outcome;
     }
 
@@ -476,7 +479,7 @@ public final class HarvestRun implements AutoCloseable {
                 runId, pages, n(holdsScanned), n(events), reason);
         outcome = new RunEvent(EventTypes.RUN_FAILED, EventTypes.SCHEMA_VERSION, runId, trigger, instance,
                 startedAt.toString(), now.toString(), now.toString(), Duration.between(startedAt, now).toMillis(), pages,
-                holdsScanned, events, duplicates, rejected, null, reason, slot);
+                holdsScanned, events, duplicates, rejected, null, reason, slot, request);
         return outcome;
     }
 

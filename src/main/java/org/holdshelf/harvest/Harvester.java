@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.Exchange;
@@ -23,7 +22,6 @@ import org.holdshelf.platform.kafka.KafkaRecords;
 import org.holdshelf.platform.kafka.OutboundRecord;
 import org.holdshelf.platform.kafka.RunLedger;
 import org.holdshelf.platform.runtime.RunLease;
-import org.holdshelf.platform.runtime.RunNotStartedException;
 import org.holdshelf.sierra.SierraClient;
 import org.holdshelf.sierra.SierraSettings;
 import org.slf4j.Logger;
@@ -44,14 +42,11 @@ public class Harvester {
     /** The exchange property that carries the run through the route. */
     public static final String RUN = "harvestRun";
 
-    /**
-     * The exchange property of a run started on demand: a future completed with the run's id as soon
-     * as the run has started, so the requester can answer before the run ends.
-     */
-    public static final String STARTED = "harvestStarted";
-
     /** The exchange property of a scheduled run: the schedule's fire time (slot) it harvests. */
     public static final String SLOT = "harvestSlot";
+
+    /** The exchange property of a run on demand: the id of the request it answers. */
+    public static final String REQUEST = "harvestRequest";
 
     private final SierraClient sierra;
     private final HoldEnricher enricher;
@@ -105,18 +100,13 @@ public class Harvester {
         HarvestRun run;
         try {
             Map<Integer, Long> startOffsets = endOffsets.of(entriesTopic);
-            run = new HarvestRun(runId, trigger, exchange.getProperty(SLOT, String.class), instance, now, sierra, enricher,
+            RunOrigin origin = new RunOrigin(trigger, exchange.getProperty(SLOT, String.class),
+                    exchange.getProperty(REQUEST, String.class));
+            run = new HarvestRun(runId, origin, instance, now, sierra, enricher,
                     sierraSettings, deadLetters, settings.batching(), startOffsets, clock);
         } catch (RuntimeException e) {
             held.close();
             throw e;
-        }
-        @SuppressWarnings("unchecked")
-        CompletableFuture<String> requester = exchange.getProperty(STARTED, CompletableFuture.class);
-        if (requester != null && !requester.complete(runId)) {
-            run.close(); // the requester gave up waiting: start nothing it was not told about
-            held.close();
-            throw new RunNotStartedException("the request for a harvest was given up before the run could start");
         }
         running.set(run);
         exchange.setProperty(RUN, run);
@@ -250,7 +240,7 @@ public class Harvester {
         RunEvent failed = new RunEvent(EventTypes.RUN_FAILED, EventTypes.SCHEMA_VERSION, last.runId(), last.trigger(),
                 last.instance(), last.startedAt(), now.toString(), now.toString(),
                 Duration.between(Instant.parse(last.startedAt()), now).toMillis(), last.pages(), last.holdsScanned(),
-                last.events(), null, null, null, reason, last.slot());
+                last.events(), null, null, null, reason, last.slot(), last.request());
         LOG.warn("Harvest {} recorded as failed: {}", last.runId(), reason);
         metrics.ended(failed);
         return List.of(record(failed), deadLetters.of("harvest", last.runId(), "ABANDONED",

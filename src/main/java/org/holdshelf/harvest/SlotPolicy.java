@@ -22,11 +22,15 @@ import org.holdshelf.events.RunEvent;
  *       as Quartz's own misfire rule);</li>
  *   <li>otherwise it is <b>harvested</b>.</li>
  * </ol>
+ * A request for a run on demand (an operator's, {@code --once}) on the same topic is decided by
+ * {@link #decideRequest}: done once its run has ended, taken over like a slot when its run's
+ * instance died, <b>expired</b> when it was not started by the time its requester stopped waiting
+ * (the requester was told so; starting it then would run a harvest nobody asked for any more).
  * Plain logic: no Kafka, no clock of its own.
  */
 final class SlotPolicy {
 
-    enum Kind { HARVEST, TAKE_OVER, DONE, SUPERSEDED }
+    enum Kind { HARVEST, TAKE_OVER, DONE, SUPERSEDED, EXPIRED }
 
     /**
      * @param abandoned for {@link Kind#TAKE_OVER}, the run still open that its instance left (to be
@@ -84,6 +88,44 @@ final class SlotPolicy {
                     + " before the slot could be harvested: the newer slot is harvested instead");
         }
         return new Decision(Kind.HARVEST, Optional.empty(), "due");
+    }
+
+    /**
+     * @param request     the request read
+     * @param startBy     when its requester stops waiting for the run to start (null: no limit)
+     * @param open        runs started and not ended (the runs topic's view)
+     * @param outcomes    the latest outcomes, newest first
+     * @param runningHere the run in progress in this instance, if any
+     * @param now         now
+     */
+    static Decision decideRequest(String request, Instant startBy, List<RunEvent> open, List<RunEvent> outcomes,
+                                  Optional<String> runningHere, Instant now) {
+        for (RunEvent outcome : outcomes) {
+            if (request.equals(outcome.request()) && !isAbandoned(outcome)) {
+                return new Decision(Kind.DONE, Optional.empty(), "already harvested by run " + outcome.runId() + " ("
+                        + outcome.type() + ")");
+            }
+        }
+        for (RunEvent run : open) {
+            if (request.equals(run.request())) {
+                if (runningHere.filter(run.runId()::equals).isPresent()) {
+                    return new Decision(Kind.DONE, Optional.empty(), "run " + run.runId() + " of this instance is harvesting it");
+                }
+                return new Decision(Kind.TAKE_OVER, Optional.of(run), "run " + run.runId() + " of instance " + run.instance()
+                        + " started it and its instance left the harvest group without ending it");
+            }
+        }
+        for (RunEvent outcome : outcomes) {
+            if (request.equals(outcome.request()) && isAbandoned(outcome)) {
+                return new Decision(Kind.TAKE_OVER, Optional.empty(), "run " + outcome.runId() + " of instance "
+                        + outcome.instance() + " was abandoned");
+            }
+        }
+        if (startBy != null && now.isAfter(startBy)) {
+            return new Decision(Kind.EXPIRED, Optional.empty(), "it was to start by " + startBy
+                    + " and its requester has stopped waiting (a run was in progress, or no instance owned the harvest slots)");
+        }
+        return new Decision(Kind.HARVEST, Optional.empty(), "requested");
     }
 
     private static boolean isAbandoned(RunEvent outcome) {

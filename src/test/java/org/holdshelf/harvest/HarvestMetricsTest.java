@@ -37,7 +37,7 @@ class HarvestMetricsTest {
     void shouldCountACompletedRun() {
         metrics.ended(new RunEvent(EventTypes.RUN_COMPLETED, 1, "r1", "schedule", "i", "2026-11-23T08:00:00Z",
                 "2026-11-23T08:01:00Z", "2026-11-23T08:01:00Z", 60_000L, 3, 6000L, 600L, 0L, 0L,
-                Map.of("MAIN", new RunEvent.LocationCount("Main", 500, 100)), null, null));
+                Map.of("MAIN", new RunEvent.LocationCount("Main", 500, 100)), null, null, null));
         String scrape = registry.scrape();
         assertThat(scrape).contains("holdshelf_harvest_runs_total{outcome=\"completed\"} 1.0",
                 "holdshelf_harvest_events_total{state=\"ready\"} 500.0", "holdshelf_harvest_events_total{state=\"in_transit\"} 100.0",

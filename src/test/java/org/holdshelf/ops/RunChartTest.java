@@ -35,6 +35,6 @@ class RunChartTest {
 
     private static RunEvent run(String id, String type, long ms) {
         return new RunEvent(type, 1, id, "schedule", "i", "2026-11-23T08:00:00Z", "2026-11-23T08:01:00Z",
-                "2026-11-23T08:01:00Z", ms, 3, 6000L, 600L, null, null, null, null, null);
+                "2026-11-23T08:01:00Z", ms, 3, 6000L, 600L, null, null, null, null, null, null);
     }
 }

@@ -9,11 +9,11 @@ package org.holdshelf.platform.runtime;
 public interface RunTrigger {
 
     /**
-     * Starts a run now and returns its id as soon as it has started (it holds the run lease); the
-     * run goes on in the background.
+     * Starts a run now (on whichever instance runs the cluster's harvests) and returns its id as soon
+     * as it has started; the run goes on in the background.
      *
      * @param trigger who asked, for the runs topic and the log ({@code operator})
-     * @throws RunInProgressException if a run is in progress: runs never overlap
+     * @throws RunInProgressException if a run is in progress in the cluster: runs never overlap
      * @throws RunNotStartedException if no run can start now, with the reason
      */
     String startRun(String trigger);
