@@ -1,5 +1,8 @@
 package org.holdshelf.harvest;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,11 +12,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.Json;
 import org.holdshelf.events.RunEvent;
+import org.holdshelf.app.Holdshelf;
+import org.holdshelf.platform.files.Manifest;
+import org.holdshelf.pulllists.PullListsCapability;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.testing.ChildPipeline;
 import org.holdshelf.testing.PipelineHarness;
@@ -29,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * Several pipeline JVMs on one broker, all on the same schedule, behave as one pipeline: each
  * slot of the schedule is harvested once, and when the instance harvesting a slot is SIGKILLed,
  * another one records its run abandoned and harvests the slot within the consumer session
- * timeout plus a run.
+ * timeout plus a run, and the pull lists the instances write for it together are those of a
+ * single instance.
  */
 class HarvestClusterIT {
 
@@ -100,8 +108,9 @@ class HarvestClusterIT {
     void shouldTakeOverTheSlotOfAnInstanceKilledMidHarvest() throws Exception {
         // 40 pages of 250 ms: a run of 10 s; a slot every 20 s
         SierraSandboxSettings sierra = SierraSandboxSettings.builder().holds(20_000).pageLatencyMs(250).build();
-        try (PipelineHarness h = PipelineHarness.create("takeover", sierra, dir.resolve("reports"))
-                .set("holdshelf.reports.enabled", "false").set("holdshelf.sierra.page-size", "500")
+        Path shared = dir.resolve("reports");
+        try (PipelineHarness h = PipelineHarness.create("takeover", sierra, shared)
+                .set("holdshelf.reports.enabled", "true").set("holdshelf.sierra.page-size", "500")
                 .set("holdshelf.harvest.cron", "0/20 * * * * ?").set("holdshelf.harvest.progress-interval", "200ms")
                 .set("holdshelf.harvest.abandon-after", "60s")) {
             Path log = Path.of("target", "takeover-" + h.topic("runs") + ".log");
@@ -138,12 +147,67 @@ class HarvestClusterIT {
                 Map<String, Long> startsPerSlot = runs(h, EventTypes.RUN_STARTED).stream()
                         .collect(Collectors.groupingBy(RunEvent::slot, Collectors.counting()));
                 assertThat(startsPerSlot.get(victim.slot())).as("the killed run and the takeover").isEqualTo(2L);
+
+                // the pull lists of the slot, written by the survivor in the shared directory
+                Path takeoverDir = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> runDirectory(shared, takeover.runId()).filter(d -> Files.exists(d.resolve("manifest.json")))
+                                .orElse(null), java.util.Objects::nonNull);
+                assertThat(runDirectory(shared, victim.runId()).filter(d -> Files.exists(d.resolve("manifest.json"))))
+                        .as("no report of the killed run completes").isEmpty();
+                for (ChildPipeline instance : instances.values()) {
+                    instance.close();
+                }
+                instances.clear();
+
+                // the same data harvested by one instance alone, into a directory of its own
+                h.set("holdshelf.reports.dir", dir.resolve("single").toString())
+                        .set("holdshelf.reports.group-id", h.settings().get("holdshelf.reports.group-id") + "-single");
+                Holdshelf single = h.start();
+                RunEvent alone = single.harvestNow("single");
+                assertThat(alone.type()).isEqualTo(EventTypes.RUN_COMPLETED);
+                assertThat(single.capability(PullListsCapability.class).orElseThrow().awaitManifest(alone.runId(),
+                        Duration.ofSeconds(60))).isPresent();
+                Map<String, byte[]> together = visibleFiles(takeoverDir);
+                Map<String, byte[]> reference = visibleFiles(single.wiring().runDirectory().of(alone.runId()));
+                assertThat(together.keySet()).as("the same files").containsExactlyElementsOf(reference.keySet())
+                        .hasSize(2 * takeover.locations().size() + 1);
+                together.forEach((name, bytes) -> {
+                    if (!name.equals("manifest.json")) {
+                        assertThat(new String(bytes, StandardCharsets.UTF_8)).as(name)
+                                .isEqualTo(new String(reference.get(name), StandardCharsets.UTF_8));
+                    }
+                });
+                Manifest a = Json.read(together.get("manifest.json"), Manifest.class);
+                Manifest b = Json.read(reference.get("manifest.json"), Manifest.class);
+                assertThat(a.files()).isEqualTo(b.files());
+                assertThat(a.readyHolds()).isEqualTo(b.readyHolds()).isGreaterThan(0);
             } finally {
                 for (ChildPipeline instance : instances.values()) {
                     instance.close();
                 }
             }
         }
+    }
+
+    /** The directory of a run under a reports directory (under its run date), if it exists. */
+    private static java.util.Optional<Path> runDirectory(Path reports, String runId) throws IOException {
+        if (!Files.isDirectory(reports)) {
+            return java.util.Optional.empty();
+        }
+        try (Stream<Path> dates = Files.list(reports)) {
+            return dates.map(d -> d.resolve(runId)).filter(Files::isDirectory).findFirst();
+        }
+    }
+
+    /** A run directory's files but the hidden ones (markers, temporary files). */
+    private static Map<String, byte[]> visibleFiles(Path runDir) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> list = Files.list(runDir)) {
+            for (Path p : (Iterable<Path>) list.filter(p -> !p.getFileName().toString().startsWith("."))::iterator) {
+                files.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        return files;
     }
 
     /** How many instances published each slot. */
