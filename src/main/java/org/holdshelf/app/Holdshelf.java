@@ -146,7 +146,9 @@ public final class Holdshelf implements AutoCloseable {
             // Prometheus-backed: the operators' endpoint serves it as /q/metrics; bound under Camel's own
             // name too, so Camel's route and exchange meters (camel.metrics.*) land in the same registry
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            wiring = new Wiring(config, clock, instanceId(config), main::getCamelContext, main::bind, meters);
+            // the effective id, for the routes' placeholders too ({{holdshelf.instance-id}}: a consumer's client id)
+            config = config.with("holdshelf.instance-id", instanceId(config));
+            wiring = new Wiring(config, clock, config.require("holdshelf.instance-id"), main::getCamelContext, main::bind, meters);
             main.setOverrideProperties(config.toProperties());
             main.bind("metricsRegistry", meters);
             main.bind("deadLetters", wiring.deadLetters());
