@@ -109,8 +109,7 @@ class HooplaNoticesIT {
                 Set<String> publishedIds = published.stream().map(HoldEvent::holdId).collect(Collectors.toCollection(TreeSet::new));
                 Set<String> expectedIds = expected.values().stream().flatMap(Set::stream).collect(Collectors.toCollection(TreeSet::new));
                 assertThat(publishedIds).as("every RESERVED title of the polled cards, and no WAITING one").isEqualTo(expectedIds);
-                Path runDir = Files.list(dir.resolve("reports")).filter(Files::isDirectory).findFirst().orElseThrow()
-                        .resolve(run.runId());
+                Path runDir = app.wiring().runDirectory().of(run.runId());
                 assertThat(runDir.resolve("hoopla.csv")).as("a pull list for staff who answer patrons' questions").exists();
                 assertThat(Files.readAllLines(runDir.resolve("hoopla.csv"))).hasSize(published.size() + 1);
 
