@@ -111,6 +111,57 @@ class NoticesClusterIT {
         }
     }
 
+    /**
+     * One of two instances sending notices is SIGKILLed mid-send: the other takes its partitions
+     * over once its session expires and sends the rest. Every patron and location gets its notice,
+     * never two different ones; the only repeats are of notices caught between being sent and being
+     * recorded, sent again with the same Message-ID.
+     */
+    @Test
+    void shouldLoseNoNoticeAndSendNoneTwiceWhenOneInstanceIsKilledWhileSending() throws Exception {
+        try (PipelineHarness h = PipelineHarness.create("notices-kill", SierraSandboxSettings.builder().holds(40_000).seed(12).build(),
+                reports).withNotices(smtp.getSmtp().getPort()).set("holdshelf.timezone", "UTC")
+                .set("holdshelf.notices.send-batch", "50").set("holdshelf.notices.smtp.connections", "1")) {
+            Map<String, Set<String>> expected = NoticesIT.expectedEmails(h.data());
+            assertThat(expected.size()).isGreaterThan(2_000);
+            Map<String, String> shared = new TreeMap<>(h.settings());
+            shared.put("camel.component.kafka.session-timeout-ms", "6000");
+            shared.put("camel.component.kafka.heartbeat-interval-ms", "1000");
+            // the run's events and end markers are on the topic before either instance sends
+            h.set("holdshelf.notices.enabled", "false").set("holdshelf.reports.enabled", "false");
+            org.holdshelf.events.RunEvent run = h.start().harvestNow("test");
+            h.stopPipeline();
+
+            Map<String, ChildPipeline> instances = new TreeMap<>();
+            Map<String, Path> logs = new TreeMap<>();
+            try {
+                for (String id : List.of("a", "b")) {
+                    logs.put(id, Path.of("target", "notices-kill-" + run.runId() + "-" + id + ".log"));
+                    Map<String, String> settings = new TreeMap<>(shared);
+                    settings.put("holdshelf.instance-id", id);
+                    instances.put(id, ChildPipeline.start(settings, logs.get(id)));
+                }
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> smtp.getReceivedMessages().length >= 300
+                                && logs.values().stream().allMatch(log -> read(log).contains("Notices for ")));
+                instances.remove("a").kill();
+                int atKill = smtp.getReceivedMessages().length;
+                assertThat(atKill).as("killed while sending").isLessThan(expected.size());
+                Set<String> caughtSending = NoticesIT.sendingNotices(h);
+
+                Path report = reports.resolve(org.holdshelf.events.RunIds.runDate(run.runId(), java.time.ZoneId.of("UTC")).toString())
+                        .resolve(run.runId()).resolve("notices.csv");
+                await().atMost(Duration.ofSeconds(180)).until(() -> Files.exists(report));
+                await().atMost(Duration.ofSeconds(30)).until(() -> NoticesIT.received(smtp).keySet().equals(expected.keySet()));
+                NoticesIT.assertOnceButCaughtSending(NoticesIT.received(smtp), expected, caughtSending);
+            } finally {
+                for (ChildPipeline instance : instances.values()) {
+                    instance.close();
+                }
+            }
+        }
+    }
+
     private static Set<String> allPairs(HoldsDataSet data) {
         return data.holds().filter(SimHold::isReady).map(h -> h.patronId() + "@" + h.pickupLocationCode())
                 .collect(Collectors.toCollection(TreeSet::new));

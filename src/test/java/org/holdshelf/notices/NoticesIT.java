@@ -90,7 +90,7 @@ class NoticesIT {
     }
 
     /** (patron@location) to the ids of its ready holds, for patrons a notice can reach by email. */
-    private static Map<String, Set<String>> expectedEmails(HoldsDataSet data) {
+    static Map<String, Set<String>> expectedEmails(HoldsDataSet data) {
         Map<String, Set<String>> expected = new TreeMap<>();
         data.holds().filter(SimHold::isReady).forEach(h -> {
             if (expectedAddress(data, h.patronId()).isPresent()) {
@@ -107,6 +107,11 @@ class NoticesIT {
 
     /** Each received message's (patron@location) from its Message-ID. */
     private Map<String, List<MimeMessage>> received() throws Exception {
+        return received(smtp);
+    }
+
+    /** Each message the server received, by (patron@location) from its Message-ID. */
+    static Map<String, List<MimeMessage>> received(GreenMail smtp) throws Exception {
         Map<String, List<MimeMessage>> byPair = new TreeMap<>();
         for (MimeMessage m : smtp.getReceivedMessages()) {
             Matcher id = NOTICE_ID.matcher(m.getMessageID());
@@ -257,21 +262,29 @@ class NoticesIT {
                 await().atMost(Duration.ofSeconds(180)).until(() -> java.nio.file.Files.exists(report));
             }
 
-            Map<String, List<MimeMessage>> received = received();
-            assertThat(received.keySet()).as("no pair lost").containsExactlyElementsOf(expected.keySet());
-            Map<String, Set<String>> idsPerPair = new HashMap<>();
-            for (var pair : received.entrySet()) {
-                for (MimeMessage m : pair.getValue()) {
-                    idsPerPair.computeIfAbsent(pair.getKey(), k -> new java.util.HashSet<>()).add(m.getMessageID());
-                }
-            }
-            assertThat(idsPerPair).as("never two different notices for a pair").allSatisfy((pair, ids) -> assertThat(ids).hasSize(1));
-            List<String> repeated = received.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
-            assertThat(repeated.size()).as("repeats only of notices caught SENDING at the kill (%s)", caughtSending.size())
-                    .isLessThanOrEqualTo(caughtSending.size());
-            assertThat(repeated).allSatisfy(pair -> assertThat(caughtSending).anyMatch(id -> id.endsWith(
-                    "-" + pair.substring(pair.indexOf('@') + 1) + "-" + pair.substring(0, pair.indexOf('@')))));
+            assertOnceButCaughtSending(received(), expected, caughtSending);
         }
+    }
+
+    /**
+     * After a kill while sending: every expected (patron@location) got its notice, never two
+     * different ones; the only repeats are of notices caught {@code SENDING} at the kill.
+     */
+    static void assertOnceButCaughtSending(Map<String, List<MimeMessage>> received, Map<String, Set<String>> expected,
+                                           Set<String> caughtSending) throws Exception {
+        assertThat(received.keySet()).as("no pair lost").containsExactlyElementsOf(expected.keySet());
+        Map<String, Set<String>> idsPerPair = new HashMap<>();
+        for (var pair : received.entrySet()) {
+            for (MimeMessage m : pair.getValue()) {
+                idsPerPair.computeIfAbsent(pair.getKey(), k -> new java.util.HashSet<>()).add(m.getMessageID());
+            }
+        }
+        assertThat(idsPerPair).as("never two different notices for a pair").allSatisfy((pair, ids) -> assertThat(ids).hasSize(1));
+        List<String> repeated = received.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
+        assertThat(repeated.size()).as("repeats only of notices caught SENDING at the kill (%s)", caughtSending.size())
+                .isLessThanOrEqualTo(caughtSending.size());
+        assertThat(repeated).allSatisfy(pair -> assertThat(caughtSending).anyMatch(id -> id.endsWith(
+                "-" + pair.substring(pair.indexOf('@') + 1) + "-" + pair.substring(0, pair.indexOf('@')))));
     }
 
     /** Announcement states on the state topic that are not tombstoned, by hold id. */
@@ -288,7 +301,7 @@ class NoticesIT {
     }
 
     /** The notices whose holds were left SENDING. */
-    private static Set<String> sendingNotices(PipelineHarness h) {
+    static Set<String> sendingNotices(PipelineHarness h) {
         return liveStates(h).values().stream().filter(a -> a.status() == Announcement.Status.SENDING)
                 .map(Announcement::noticeId).collect(Collectors.toSet());
     }
