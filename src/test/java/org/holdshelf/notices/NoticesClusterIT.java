@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  * Two pipeline JVMs sending notices on one broker: they split the locations' notices between them
  * (by partition), and the notices decided before the send window opens are released once, by one
  * of them, when it opens: no patron gets a waiting notice twice. The window is wall-clock time (the
- * JVMs cannot share a test clock): it opens at the next whole minute at least 100 s away, time for two
+ * JVMs cannot share a test clock): it opens at the next whole minute at least 60 s away, time for two
  * JVMs to start and a harvest to be decided.
  */
 class NoticesClusterIT {
@@ -63,7 +63,7 @@ class NoticesClusterIT {
     @Test
     void shouldSplitTheNoticesAndReleaseEachWaitingNoticeOnce() throws Exception {
         SierraSandboxSettings sierra = SierraSandboxSettings.builder().holds(3_000).seed(41).build();
-        ZonedDateTime opens = Instant.now().plusSeconds(100).atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+        ZonedDateTime opens = Instant.now().plusSeconds(60).atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
         DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
         String window = hhmm.format(opens) + "-" + hhmm.format(opens.plusHours(1));
         try (PipelineHarness h = PipelineHarness.create("notices-cluster", sierra, reports).withNotices(smtp.getSmtp().getPort())
