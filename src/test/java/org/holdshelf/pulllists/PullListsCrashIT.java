@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A pipeline JVM killed with SIGKILL in the middle of writing a run's pull lists, then restarted,
+ * A pipeline JVM killed with SIGKILL in the middle of writing a run's pull lists, then restarted (or,
+ * with two instances, the other one taking over),
  * ends with exactly the files an uncrashed pipeline writes: no lost rows, no duplicates, no debris.
  */
 class PullListsCrashIT {
@@ -31,6 +32,20 @@ class PullListsCrashIT {
 
     @Test
     void shouldProduceTheUncrashedFilesAfterASigkillMidRun() throws Exception {
+        crashAndCompare(false);
+    }
+
+    /**
+     * Two instances write the run's pull lists together (by partition) in one shared directory; one
+     * is SIGKILLed mid-run and the other, once the dead one's session expires, gets its partitions
+     * and the uncommitted end markers, and completes the run with exactly the files of one instance.
+     */
+    @Test
+    void shouldProduceTheUncrashedFilesWhenOneOfTwoInstancesIsKilledMidRun() throws Exception {
+        crashAndCompare(true);
+    }
+
+    private void crashAndCompare(boolean twoInstances) throws Exception {
         Path crashed = dir.resolve("crashed");
         Path reference = dir.resolve("reference");
         SierraSandboxSettings sierra = SierraSandboxSettings.builder().holds(240_000).seed(99).build();
@@ -39,27 +54,43 @@ class PullListsCrashIT {
             // the run's events and end markers are on the topic before any pull-list writer starts
             RunEvent run = h.start().harvestNow("test");
             h.stopPipeline();
-            Path log = Path.of("target", "crash-child-" + run.runId() + ".log");
 
             Map<String, String> child = new TreeMap<>(h.settings());
             child.put("holdshelf.reports.enabled", "true");
             child.put("holdshelf.reports.dir", crashed.toString());
             child.put("holdshelf.reports.sort-chunk-rows", "500");
-            Path runDir = null;
-            try (ChildPipeline first = ChildPipeline.start(child, log)) {
-                Path done = crashed.resolve(org.holdshelf.events.RunIds.runDate(run.runId(), java.time.ZoneId.of("UTC"))
-                        .toString()).resolve(run.runId()).resolve(".done");
-                runDir = done.getParent();
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(5)).until(() -> count(done) >= 2);
-                first.kill();
-            }
-            assertThat(runDir.resolve("manifest.json")).as("killed before the run was complete").doesNotExist();
-            long doneAtKill = count(runDir.resolve(".done"));
-            assertThat(doneAtKill).isLessThan(run.locations().size());
+            child.put("camel.component.kafka.session-timeout-ms", "6000");
+            child.put("camel.component.kafka.heartbeat-interval-ms", "1000");
+            Path runDir = crashed.resolve(org.holdshelf.events.RunIds.runDate(run.runId(), java.time.ZoneId.of("UTC"))
+                    .toString()).resolve(run.runId());
+            Path done = runDir.resolve(".done");
+            Map<String, Path> logs = new TreeMap<>();
+            Map<String, ChildPipeline> instances = new TreeMap<>();
+            try {
+                for (String id : twoInstances ? java.util.List.of("a", "b") : java.util.List.of("a")) {
+                    logs.put(id, Path.of("target", "crash-child-" + run.runId() + "-" + id + ".log"));
+                    Map<String, String> settings = new TreeMap<>(child);
+                    settings.put("holdshelf.instance-id", id);
+                    instances.put(id, ChildPipeline.start(settings, logs.get(id)));
+                }
+                // killed once it has written some of its locations (and, with two, the other has too)
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(5)).until(() -> count(done) >= 2
+                        && logs.values().stream().allMatch(log -> read(log).contains("Pull list ")));
+                instances.remove("a").kill();
+                assertThat(runDir.resolve("manifest.json")).as("killed before the run was complete").doesNotExist();
+                assertThat(count(done)).isLessThan(run.locations().size());
 
-            try (ChildPipeline restarted = ChildPipeline.start(child, log)) {
+                if (!twoInstances) {
+                    Map<String, String> settings = new TreeMap<>(child);
+                    settings.put("holdshelf.instance-id", "a2");
+                    instances.put("a2", ChildPipeline.start(settings, logs.get("a")));
+                }
                 Path manifest = runDir.resolve("manifest.json");
                 await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(manifest));
+            } finally {
+                for (ChildPipeline instance : instances.values()) {
+                    instance.close();
+                }
             }
 
             // the same run written by a pipeline that never crashed
@@ -85,6 +116,14 @@ class PullListsCrashIT {
                 assertThat(all.map(p -> p.getFileName().toString())).as("no temporary files or sort spills left")
                         .noneMatch(n -> n.endsWith(".tmp") || n.startsWith(".sort-"));
             }
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
