@@ -19,7 +19,9 @@ import org.holdshelf.scanin.ScanInCapability;
 
 /**
  * The real pipeline (the shipped routes, beans and configuration) against the shared in-process
- * broker and a Sierra simulator, with topics and consumer groups unique to the test.
+ * broker and a Sierra simulator, with topics and consumer groups unique to the test. A test that
+ * runs its own broker sets {@code camel.component.kafka.brokers} to it: the pipeline and
+ * {@link #records} then use that one.
  */
 public final class PipelineHarness implements AutoCloseable {
 
@@ -179,9 +181,13 @@ public final class PipelineHarness implements AutoCloseable {
         return prefix + "." + name;
     }
 
-    /** Records of a topic of type {@code type} (header {@code holdshelf-type}). */
+    /**
+     * Records of a topic of type {@code type} (header {@code holdshelf-type}), read from the broker
+     * the pipeline is set to ({@code camel.component.kafka.brokers}: the shared one unless the test
+     * set its own).
+     */
     public List<ConsumerRecord<String, byte[]>> records(String topicName, String type) {
-        return SharedKafka.readAll(topic(topicName)).stream()
+        return SharedKafka.readAll(settings.get("camel.component.kafka.brokers"), topic(topicName)).stream()
                 .filter(r -> r.headers().lastHeader(EventTypes.HEADER) != null
                         && type.equals(new String(r.headers().lastHeader(EventTypes.HEADER).value())))
                 .toList();

@@ -100,8 +100,13 @@ public final class SharedKafka {
      * Fails, rather than hangs, if the topic cannot be read to its end within 30 s.
      */
     public static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        return readAll(bootstrapServers(), topic);
+    }
+
+    /** {@link #readAll(String)} from another broker than the shared one (a test that runs its own). */
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
