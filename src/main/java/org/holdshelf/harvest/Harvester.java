@@ -61,6 +61,7 @@ public class Harvester {
     private final String instance;
     private final Clock clock;
     private final AtomicReference<HarvestRun> running = new AtomicReference<>();
+    private final RunWatchWindow watchWindow;
     private volatile java.util.function.Supplier<List<org.holdshelf.platform.runtime.ExtraHolds>> extraHolds = List::of;
 
     public Harvester(SierraClient sierra, HoldEnricher enricher, SierraSettings sierraSettings, HarvestSettings settings,
@@ -78,6 +79,7 @@ public class Harvester {
         this.metrics = metrics;
         this.instance = instance;
         this.clock = clock;
+        this.watchWindow = new RunWatchWindow(settings.progressInterval());
     }
 
     /** Where the ready holds of other sources come from (the platform's registrations); none by default. */
@@ -206,11 +208,20 @@ public class Harvester {
      * {@code RUN_FAILED} (abandoned) for every run that started and did not end, does not run in
      * this process, and has given no sign of life for {@code holdshelf.harvest.abandon-after}: its
      * instance died (killed, lost its machine) before it could end it. Nobody watching the runs
-     * topic then sees a run that never ends.
+     * topic then sees a run that never ends. Silence counts only while this instance could read the
+     * topic ({@link RunWatchWindow}): a run whose progress waited out a Kafka outage in its
+     * instance's producer is not taken for abandoned.
      */
     public List<Message> closeAbandoned(Exchange exchange) {
-        ledger.refresh();
+        Instant started = clock.instant();
+        try {
+            ledger.refresh();
+        } catch (RuntimeException e) {
+            watchWindow.failed();
+            throw e;
+        }
         Instant now = clock.instant();
+        Instant watchedSince = watchWindow.read(started, now);
         String mine = Optional.ofNullable(running.get()).map(HarvestRun::runId).orElse(null);
         List<OutboundRecord> records = new ArrayList<>();
         for (RunEvent last : ledger.open()) {
@@ -219,7 +230,8 @@ public class Harvester {
             }
             Instant lastSeen = lastSeen(last);
             Duration silent = Duration.between(lastSeen, now);
-            if (silent.compareTo(settings.abandonAfter()) < 0) {
+            Duration heardSilent = Duration.between(lastSeen.isAfter(watchedSince) ? lastSeen : watchedSince, now);
+            if (heardSilent.compareTo(settings.abandonAfter()) < 0) {
                 continue;
             }
             records.addAll(abandoned(last, now, "stopped without ending the run; last seen " + lastSeen + " ("
