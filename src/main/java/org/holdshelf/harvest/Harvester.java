@@ -232,6 +232,11 @@ public class Harvester {
             Duration silent = Duration.between(lastSeen, now);
             Duration heardSilent = Duration.between(lastSeen.isAfter(watchedSince) ? lastSeen : watchedSince, now);
             if (heardSilent.compareTo(settings.abandonAfter()) < 0) {
+                if (silent.compareTo(settings.abandonAfter()) >= 0 && watchedSince.equals(now)) {
+                    LOG.info("Harvest {} of instance {} not recorded abandoned yet: last seen {}, but this instance could not "
+                            + "read the runs topic until now; it has {} s to show a sign of life", last.runId(),
+                            last.instance(), lastSeen, settings.abandonAfter().toSeconds());
+                }
                 continue;
             }
             records.addAll(abandoned(last, now, "stopped without ending the run; last seen " + lastSeen + " ("
