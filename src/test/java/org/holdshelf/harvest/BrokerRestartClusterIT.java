@@ -178,6 +178,12 @@ class BrokerRestartClusterIT {
                         && Instant.parse(e.getKey()).isBefore(settled)))
                         .as("both instances publish the slots again after the restart: " + publishers)
                         .isNotEmpty().allSatisfy(e -> assertThat(e.getValue()).isEqualTo(2L));
+
+                // an outage is an expected condition: no stack trace, no record failed for it
+                List<String> traces = Files.readAllLines(log).stream()
+                        .filter(l -> l.startsWith("\tat ") || l.startsWith("Stacktrace") || l.contains("Failed delivery"))
+                        .toList();
+                assertThat(traces).as("stack traces and failed deliveries in " + log).isEmpty();
             } finally {
                 // before the Sierra simulator stops (closing the harness), so no run fails for want of it
                 for (ChildPipeline instance : instances.values()) {
