@@ -69,8 +69,9 @@ import org.slf4j.LoggerFactory;
  * benchmarks. Tests change it with {@link #setHolds}, {@link #removeHolds} and {@link #rejectCard}, and
  * plant bad input with {@link #breakCard} (malformed JSON or a load balancer's HTML 502 page for one
  * card) and the {@code missing-reserve-until-percent} knob. Observation: {@link #requests()},
- * {@link #calls(String)}, {@link #arrivals()}, {@link #throttled()}, {@link #tokenRequests()},
- * {@link #holdsOf(String)}, {@link #cards()}, {@link #reset()}.
+ * {@link #calls(String)}, {@link #arrivals()}, {@link #maxArrivalsInAnyWindow()}, {@link #throttled()},
+ * {@link #tokenRequests()}, {@link #callsByToken()} (which caller sent what: each client holds its own
+ * token), {@link #holdsOf(String)}, {@link #cards()}, {@link #reset()}.
  *
  * <pre>{@code
  * HooplaSandboxSettings settings = HooplaSandboxSettings.defaults();
@@ -162,6 +163,8 @@ public final class HooplaSimulator extends SimulatorServer {
     private final List<Long> arrivals = new ArrayList<>();
     /** Guarded by {@link #arrivals}. */
     private final List<Long> acceptedArrivals = new ArrayList<>();
+    /** Each token issued, in the order issued, with the arrivals of the patron calls that presented it; guarded by {@link #arrivals}. */
+    private final Map<String, List<Long>> callsByToken = new LinkedHashMap<>();
 
     public HooplaSimulator(HooplaSandboxSettings settings, List<HooplaCard> directory) {
         this(settings, directory, Clock.systemUTC());
@@ -332,7 +335,7 @@ public final class HooplaSimulator extends SimulatorServer {
         if (!patronPath) {
             return Answer.message(404, "Not Found: " + path);
         }
-        return patron(exchange, patron.group(1), patron.group(2), patron.group(3) == null ? "" : patron.group(3));
+        return patron(exchange, arrived, patron.group(1), patron.group(2), patron.group(3) == null ? "" : patron.group(3));
     }
 
     private Answer token(HttpExchange exchange) {
@@ -347,6 +350,9 @@ public final class HooplaSimulator extends SimulatorServer {
         long lifetime = settings.tokenLifetimeSeconds();
         tokens.put(token, clock.instant().plusSeconds(lifetime));
         tokensIssued.increment();
+        synchronized (arrivals) {
+            callsByToken.put(token, new ArrayList<>());
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token);
         body.put("token_type", "bearer");
@@ -370,11 +376,18 @@ public final class HooplaSimulator extends SimulatorServer {
         return true;
     }
 
-    private Answer patron(HttpExchange exchange, String libraryId, String card, String rest) {
-        if (!bearer(exchange.getRequestHeaders().getFirst("Authorization"))) {
+    private Answer patron(HttpExchange exchange, long arrived, String libraryId, String card, String rest) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (!bearer(authorization)) {
             unauthorized.increment();
             // no body: the cue partner clients (Aspen) renew their token on
             return Answer.empty(401, "WWW-Authenticate", "Bearer realm=\"hoopla\"");
+        }
+        synchronized (arrivals) {
+            List<Long> uses = callsByToken.get(bearerToken(authorization));
+            if (uses != null) {
+                uses.add(arrived);
+            }
         }
         if (!Long.toString(settings.libraryId()).equals(libraryId)) {
             return Answer.message(404, "Library " + libraryId + " not found");
@@ -615,6 +628,33 @@ public final class HooplaSimulator extends SimulatorServer {
         return sorted(acceptedArrivals);
     }
 
+    /**
+     * The most requests that arrived in any 60 s window (half-open) so far, refused ones included:
+     * what all clients together sent in their busiest minute, whatever the pace let through (as
+     * Alma's {@code AlmaStats.maxArrivalsInAnyWindow} for its second).
+     */
+    public int maxArrivalsInAnyWindow() {
+        return org.holdshelf.sandbox.http.SlidingWindow.mostInAnyWindow(arrivals(), org.holdshelf.sandbox.http.SlidingWindow.ONE_MINUTE);
+    }
+
+    /**
+     * Every token issued so far, in the order issued, with the arrivals ({@link System#nanoTime()},
+     * in order) of the patron calls that presented it and were admitted by the pace: a client keeps
+     * its token, so each token is one caller, and two clients polling at once show as two tokens
+     * whose calls interleave. A token issued but not used yet has no arrivals.
+     */
+    public Map<String, List<Long>> callsByToken() {
+        Map<String, List<Long>> copy = new LinkedHashMap<>();
+        synchronized (arrivals) {
+            callsByToken.forEach((token, uses) -> {
+                List<Long> sorted = new ArrayList<>(uses);
+                Collections.sort(sorted);
+                copy.put(token, Collections.unmodifiableList(sorted));
+            });
+        }
+        return Collections.unmodifiableMap(copy);
+    }
+
     private List<Long> sorted(List<Long> list) {
         List<Long> copy;
         synchronized (arrivals) {
@@ -625,13 +665,14 @@ public final class HooplaSimulator extends SimulatorServer {
     }
 
     /**
-     * Forgets what was observed: the counts, the arrivals and the pace's window. The API's own state
+     * Forgets what was observed: the counts, the arrivals (the calls of each token too) and the pace's window. The API's own state
      * stays: the directory, the tokens, the rejected and broken cards and the knobs.
      */
     public void reset() {
         synchronized (arrivals) {
             arrivals.clear();
             acceptedArrivals.clear();
+            callsByToken.replaceAll((token, uses) -> new ArrayList<>());
         }
         requests.reset();
         throttled.reset();

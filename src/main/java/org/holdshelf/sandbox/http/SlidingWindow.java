@@ -102,6 +102,23 @@ public final class SlidingWindow {
         return n == most ? out : Arrays.copyOf(out, n);
     }
 
+    /**
+     * The most of {@code sortedNanos} (times in ascending order, e.g. a simulator's arrivals) that
+     * fall in one half-open window {@code [t, t + windowNanos)}: what the clients together sent in
+     * their busiest window, whatever a limit let through. 0 for no times.
+     */
+    public static int mostInAnyWindow(java.util.List<Long> sortedNanos, long windowNanos) {
+        int most = 0;
+        int from = 0;
+        for (int to = 0; to < sortedNanos.size(); to++) {
+            while (sortedNanos.get(to) - sortedNanos.get(from) >= windowNanos) {
+                from++;
+            }
+            most = Math.max(most, to - from + 1);
+        }
+        return most;
+    }
+
     public synchronized void reset() {
         admitted.clear();
         newest = Long.MIN_VALUE;

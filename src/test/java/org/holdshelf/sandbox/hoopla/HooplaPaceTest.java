@@ -138,6 +138,39 @@ class HooplaPaceTest {
     }
 
     /**
+     * What all callers together sent in their busiest minute, refused requests included, and which
+     * caller sent what: two clients, each with its own token, the second polling while the first does.
+     */
+    @Test
+    void reportsTheMostArrivalsInAnyMinuteAndTheCallsOfEachToken() {
+        start(HooplaSandboxSettings.builder().latencyMs(0).jitterMs(0).requestsPerMinute(8));
+        assertThat(hoopla.maxArrivalsInAnyWindow()).as("nothing yet").isZero();
+        String first = http.token();
+        String second = http.token();
+        for (int i = 0; i < 3; i++) {
+            assertThat(http.holds(first, CARD).status()).isEqualTo(200);
+            assertThat(http.holds(second, CARD).status()).isEqualTo(200);
+        }
+        assertThat(http.holds("not-issued", CARD).status()).as("the pace is full").isEqualTo(429);
+        assertThat(http.holds(first, CARD).status()).isEqualTo(429);
+
+        assertThat(hoopla.maxArrivalsInAnyWindow()).as("10 requests within a minute, 2 of them refused").isEqualTo(10)
+                .isEqualTo(hoopla.arrivals().size());
+        assertThat(mostInOneMinute(hoopla.acceptedArrivals())).as("2 token calls and 6 holds calls").isEqualTo(8);
+        java.util.Map<String, List<Long>> byToken = hoopla.callsByToken();
+        assertThat(byToken.keySet()).as("in the order issued").containsExactly(first, second);
+        assertThat(byToken.get(first)).as("admitted calls only").hasSize(3).isSorted();
+        assertThat(byToken.get(second)).hasSize(3);
+        assertThat(byToken.get(first).get(0)).as("the two callers' calls interleave").isLessThan(byToken.get(second).get(0));
+        assertThat(byToken.get(second).get(0)).isLessThan(byToken.get(first).get(1));
+
+        hoopla.reset();
+        assertThat(hoopla.maxArrivalsInAnyWindow()).isZero();
+        assertThat(hoopla.callsByToken()).as("the tokens stay, their calls are forgotten").containsOnlyKeys(first, second)
+                .allSatisfy((token, calls) -> assertThat(calls).isEmpty());
+    }
+
+    /**
      * The latency counts from the request's arrival: a body that takes 500 ms to follow its header
      * is inside a latency of 600 ms, not added to it. Over a plain socket, so that the header
      * certainly goes first.

@@ -23,6 +23,17 @@ class SlidingWindowMinuteTest {
         assertThat(pace.admit(70 * S, 3)).isTrue();
     }
 
+    /** Times exactly a minute apart are in different windows; the busiest window wins. */
+    @Test
+    void theMostTimesInAnyMinuteCountHalfOpenWindows() {
+        long m = SlidingWindow.ONE_MINUTE;
+        assertThat(SlidingWindow.mostInAnyWindow(java.util.List.of(), m)).isZero();
+        assertThat(SlidingWindow.mostInAnyWindow(java.util.List.of(0L, 60 * S), m)).isEqualTo(1);
+        assertThat(SlidingWindow.mostInAnyWindow(java.util.List.of(0L, 60 * S - 1), m)).isEqualTo(2);
+        assertThat(SlidingWindow.mostInAnyWindow(java.util.List.of(0L, 10 * S, 50 * S, 55 * S, 65 * S, 69 * S, 109 * S, 200 * S), m))
+                .as("[50 s, 110 s) holds five").isEqualTo(5);
+    }
+
     @Test
     void refusedRequestsDoNotCount() {
         SlidingWindow pace = new SlidingWindow(SlidingWindow.ONE_MINUTE);
