@@ -67,6 +67,8 @@ public final class HooplaPoller {
     static final String SOURCE = "hoopla-poll";
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(1);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(60);
+    /** Why a poll ends when its instance stops owning the harvest slots. */
+    static final String HANDED_OVER = "another instance polls Hoopla now (it owns the harvest slots)";
 
     /** The cards a poll may read, in a stable order. */
     @FunctionalInterface
@@ -99,6 +101,8 @@ public final class HooplaPoller {
     private volatile boolean stopping;
     /** False while another instance polls (it owns the harvest slots): see {@link #pollsHere(boolean)}. */
     private volatile boolean pollsHere = true;
+    /** False from {@link #awaitOwnership()} until the harvest group first says who polls. */
+    private volatile boolean ownershipKnown = true;
     private volatile String token;
     private volatile Instant tokenExpires = Instant.MIN;
     private volatile long lastProgressNanos;
@@ -163,27 +167,33 @@ public final class HooplaPoller {
         }
     }
 
-    /** True while cards are left to read, and this instance still polls. */
+    /** True while cards are left to read, and this instance still polls (a poll handed over ends, its summary says so). */
     public boolean more(Exchange exchange) {
         HooplaPoll poll = exchange.getProperty(POLL, HooplaPoll.class);
-        return poll != null && !poll.done() && pollsHere;
+        if (poll != null && !poll.done() && !pollsHere) {
+            poll.stop(HANDED_OVER);
+        }
+        return poll != null && !poll.done();
     }
 
     /**
      * Whether this instance polls Hoopla. With several instances one polls: the one that owns the
      * harvest slots, since the readings stay in memory and the harvest that publishes them runs
-     * there. An instance that stops polling ends its running poll at the next card; one that starts
-     * holds its first call back a minute, so the other instance's calls of the last minute have
-     * left Hoopla's budget before its own arrive.
+     * there. An instance that stops polling makes no call from then on: a call waiting for its turn
+     * is not made ({@link PollHandedOverException}) and its running poll ends; one that starts holds
+     * its first call back a minute, so the other instance's calls of the last minute have left
+     * Hoopla's budget before its own arrive.
      */
     public void pollsHere(boolean owns) {
         boolean before = pollsHere;
+        boolean known = ownershipKnown;
         pollsHere = owns;
+        ownershipKnown = true;
         if (owns && !before) {
             pacer.backOff(Duration.ofMinutes(1));
             LOG.info("Hoopla is polled by this instance now (it owns the harvest slots); its first call waits a minute, so "
                     + "calls another instance may have made in the last minute have left Hoopla's per-minute budget");
-        } else if (!owns && before) {
+        } else if (!owns && (before || !known)) {
             LOG.info("Hoopla is polled by the instance that owns the harvest slots; this one stands by");
         }
     }
@@ -196,6 +206,7 @@ public final class HooplaPoller {
     /** Polls nothing until {@link #pollsHere(boolean)} says so: several instances may run (at start-up). */
     public void awaitOwnership() {
         pollsHere = false;
+        ownershipKnown = false;
     }
 
     /** True when the next call must be a token call: none yet, or it expires within a minute. */
@@ -209,6 +220,7 @@ public final class HooplaPoller {
         checkStopping(poll);
         pacer.awaitTurn();
         budget.awaitTurn();
+        checkPollsHere(poll);
         Message m = exchange.getMessage();
         m.getHeaders().clear();
         m.setBody("");
@@ -260,6 +272,7 @@ public final class HooplaPoller {
         checkStopping(poll);
         pacer.awaitTurn();
         budget.awaitTurn();
+        checkPollsHere(poll);
         Message m = exchange.getMessage();
         m.getHeaders().clear(); // a trigger's headers (Quartz's among them) must not travel to Hoopla as HTTP headers
         m.setBody(null);
@@ -492,7 +505,10 @@ public final class HooplaPoller {
                 (poll.withoutReserveUntil == 0 ? "" : "; " + poll.withoutReserveUntil + " RESERVED holds without reserveUntil")
                         + (poll.unmatched == 0 ? "" : "; " + poll.unmatched + " cards with reserved titles match no Sierra patron"),
                 Durations.human(took));
-        if (poll.stopped() != null) {
+        if (HANDED_OVER.equals(poll.stopped())) {
+            lastOutcome.set("handed over at " + clock.instant() + ": " + poll.stopped() + "; " + summary);
+            LOG.info("Hoopla poll {} ended: {}: {}", poll.id, poll.stopped(), summary);
+        } else if (poll.stopped() != null) {
             lastOutcome.set("stopped at " + clock.instant() + ": " + poll.stopped() + "; " + summary);
             LOG.warn("Hoopla poll {} stopped ({}): {}", poll.id, poll.stopped(), summary);
         } else {
@@ -549,6 +565,26 @@ public final class HooplaPoller {
     private double oldestReadingSeconds() {
         HooplaReadings.Coverage c = lastCoverage.get();
         return c == null || c.oldest() == null ? 0 : Duration.between(c.oldest(), clock.instant()).toSeconds();
+    }
+
+    /**
+     * Right before a call, after its wait (the pacer's, a backoff, the one-minute hold of a new
+     * owner): another instance may have taken the harvest slots meanwhile, and its own hold counts
+     * from then, so a call made now could land in its first minute. Not made: the poll ends.
+     */
+    private void checkPollsHere(HooplaPoll poll) {
+        if (!pollsHere) {
+            poll.stop(HANDED_OVER);
+            throw new PollHandedOverException("Hoopla poll " + poll.id + ": " + HANDED_OVER + "; the call for card "
+                    + (poll.position() + 1) + " of " + poll.cards().size() + ", which was waiting for its turn, is not made");
+        }
+    }
+
+    /** The route's catch of {@link PollHandedOverException}: the call was not made; the poll ends at the loop's next check. */
+    public void handedOver(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.getMessage().getHeaders().clear();
+        LOG.info("{}", e == null ? HANDED_OVER : e.getMessage());
     }
 
     private void checkStopping(HooplaPoll poll) {

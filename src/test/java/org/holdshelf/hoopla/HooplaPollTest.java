@@ -151,6 +151,61 @@ class HooplaPollTest {
         assertThat(pacer.awaitTurn()).isEqualTo(java.time.Duration.ofMillis(700));
     }
 
+    /**
+     * An instance that loses the harvest slots while a call waits for its turn (here: the new owner's
+     * one-minute hold, during which the group passes the slots on again, as when instances start
+     * together) makes no call: the poll ends, saying why. An instance that starts as a stand-by says
+     * so once.
+     */
+    @Test
+    void shouldNotMakeACallThatWaitedWhileAnotherInstanceTookThePollOver() throws Exception {
+        long[] now = {0};
+        Runnable[] duringWait = {() -> { }};
+        org.holdshelf.platform.http.CallPacer.Sleeper sleeper = nanos -> {
+            now[0] += nanos;
+            duringWait[0].run();
+        };
+        org.holdshelf.platform.http.CallPacer pacer = new org.holdshelf.platform.http.CallPacer(java.time.Duration.ofMillis(700),
+                () -> now[0], sleeper);
+        HooplaSettings on = settings(Map.of("holdshelf.hoopla.enabled", "true", "holdshelf.hoopla.username", "u",
+                "holdshelf.hoopla.password", "p", "holdshelf.hoopla.library-id", "7", "holdshelf.hoopla.cards", "cards.txt"));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        HooplaPoller poller = new HooplaPoller(on, pacer, new org.holdshelf.platform.http.WindowBudget(90, java.time.Duration.ofMinutes(1),
+                () -> now[0], sleeper), () -> List.of("1001", "1002"), card -> java.util.Optional.of("p" + card),
+                new org.holdshelf.platform.kafka.DeadLetters("dlq", java.time.Clock.systemUTC()), records -> { },
+                java.time.Clock.systemUTC(), meters);
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        try (org.holdshelf.testing.LogCapture log = org.holdshelf.testing.LogCapture.of(HooplaPoller.class)) {
+            poller.awaitOwnership();
+            poller.pollsHere(false);
+            poller.pollsHere(false);
+            assertThat(log.containing("this one stands by")).as("a stand-by from the start says so, once").hasSize(1);
+
+            poller.pollsHere(true);
+            assertThat(log.containing("Hoopla is polled by this instance now")).hasSize(1);
+            poller.begin(exchange);
+            assertThat(poller.more(exchange)).isTrue();
+            assertThat(poller.needsToken()).isTrue();
+            duringWait[0] = () -> poller.pollsHere(false); // the slots move on while the token call waits out the hold
+            assertThatThrownBy(() -> poller.tokenRequest(exchange)).isInstanceOf(PollHandedOverException.class)
+                    .hasMessageContaining("another instance polls Hoopla now").hasMessageContaining("is not made");
+            assertThat(now[0]).as("it waited out the hold first").isEqualTo(java.time.Duration.ofMinutes(1).toNanos());
+            assertThat(exchange.getMessage().getHeader("Authorization")).as("no request set up").isNull();
+            assertThat(meters.get("holdshelf.hoopla.calls").counter().count()).as("no call made").isZero();
+
+            exchange.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new PollHandedOverException("Hoopla poll x: handed over"));
+            poller.handedOver(exchange);
+            assertThat(poller.more(exchange)).as("the poll ends").isFalse();
+            poller.finish(exchange);
+            poller.release(exchange);
+            assertThat(log.containing("ended: another instance polls Hoopla now")).singleElement()
+                    .satisfies(l -> assertThat(l).startsWith("INFO").contains("0 of 2 cards read").contains("0 calls"));
+            assertThat(log.lines()).noneMatch(l -> l.contains(" complete"));
+            assertThat(poller.health().detail()).startsWith("last poll handed over");
+            assertThat(log.containing("this one stands by")).hasSize(2);
+        }
+    }
+
     @Test
     void shouldMaskCards() {
         assertThat(HooplaPoller.mask("20200000123456")).isEqualTo("********3456");

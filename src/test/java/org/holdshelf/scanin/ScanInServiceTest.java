@@ -14,6 +14,7 @@ import org.holdshelf.events.Json;
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
 import org.holdshelf.scanin.ScanOutcome.Outcome;
+import org.holdshelf.testing.LogCapture;
 import org.holdshelf.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

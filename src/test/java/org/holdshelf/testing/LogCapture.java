@@ -1,4 +1,4 @@
-package org.holdshelf.scanin;
+package org.holdshelf.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,7 +10,7 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
 /** Collects what one class logs ("LEVEL message"), for tests that check what operators see. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     private final Logger logger;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -22,7 +22,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         logger.addAppender(this);
     }
 
-    static LogCapture of(Class<?> source) {
+    public static LogCapture of(Class<?> source) {
         return new LogCapture(source);
     }
 
@@ -31,11 +31,11 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
-    List<String> containing(String text) {
+    public List<String> containing(String text) {
         return lines.stream().filter(l -> l.contains(text)).toList();
     }
 
