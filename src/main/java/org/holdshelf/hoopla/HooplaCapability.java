@@ -12,10 +12,12 @@ import org.holdshelf.events.DirectoryPatron;
 import org.holdshelf.events.HoldEvent;
 import org.holdshelf.platform.config.ConfigurationException;
 import org.holdshelf.platform.config.HoldshelfConfig;
-import org.holdshelf.platform.kafka.SingleOwnerAssignor;
 import org.holdshelf.platform.http.CallPacer;
+import org.holdshelf.platform.http.StoppableSleep;
+import org.holdshelf.platform.http.WindowBudget;
 import org.holdshelf.platform.kafka.CompactedTopicStore;
 import org.holdshelf.platform.kafka.RecordPublisher;
+import org.holdshelf.platform.kafka.SingleOwnerAssignor;
 import org.holdshelf.platform.kafka.Topic;
 import org.holdshelf.platform.runtime.Capability;
 import org.holdshelf.platform.runtime.ExtraHolds;
@@ -38,6 +40,8 @@ public final class HooplaCapability implements Capability {
     private Wiring wiring;
     private CompactedTopicStore<DirectoryPatron> directory;
     private HooplaPoller poller;
+    /** The poll's waits, cut short when the pipeline stops. */
+    private final StoppableSleep sleep = new StoppableSleep();
 
     public HooplaCapability(HoldshelfConfig config) {
         this.settings = HooplaSettings.from(config);
@@ -72,8 +76,8 @@ public final class HooplaCapability implements Capability {
         RecordPublisher letters = w.closeOnStop(new RecordPublisher(w.kafkaConnection(), w.topic(Topic.DLQ),
                 "holdshelf-hoopla-dead-letters", Duration.ofSeconds(60)));
         SierraClient sierra = new SierraClient(SierraSettings.from(w.config()), w.zone());
-        poller = new HooplaPoller(settings, CallPacer.system(settings.spacing()),
-                org.holdshelf.platform.http.WindowBudget.system(settings.requestsPerMinute(), Duration.ofMinutes(1)),
+        poller = new HooplaPoller(settings, new CallPacer(settings.spacing(), System::nanoTime, sleep),
+                new WindowBudget(settings.requestsPerMinute(), Duration.ofMinutes(1), System::nanoTime, sleep),
                 settings.cardsFile() == null ? this::cardsFromDirectory : this::cardsFromFile,
                 card -> sierra.findPatronId("b", card), w.deadLetters(), letters::publish, w.clock(), w.meters());
         w.bind("hooplaPoller", poller);
@@ -102,6 +106,7 @@ public final class HooplaCapability implements Capability {
         if (poller != null) {
             poller.stopping();
         }
+        sleep.stop(); // a call waiting for its turn (a backoff, a new owner's minute) does not hold the stop
     }
 
     /**

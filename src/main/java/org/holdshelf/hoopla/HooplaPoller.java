@@ -220,6 +220,7 @@ public final class HooplaPoller {
         checkStopping(poll);
         pacer.awaitTurn();
         budget.awaitTurn();
+        checkStopping(poll); // the waits end early when the pipeline stops
         checkPollsHere(poll);
         Message m = exchange.getMessage();
         m.getHeaders().clear();
@@ -272,6 +273,7 @@ public final class HooplaPoller {
         checkStopping(poll);
         pacer.awaitTurn();
         budget.awaitTurn();
+        checkStopping(poll); // the waits end early when the pipeline stops
         checkPollsHere(poll);
         Message m = exchange.getMessage();
         m.getHeaders().clear(); // a trigger's headers (Quartz's among them) must not travel to Hoopla as HTTP headers
@@ -523,7 +525,7 @@ public final class HooplaPoller {
         String message = e == null ? "unknown failure" : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         HooplaPoll poll = exchange.getProperty(POLL, HooplaPoll.class);
         if (e instanceof PollNotStartedException) {
-            LOG.info("{}; trigger skipped", message);
+            LOG.info(poll == null ? "{}; trigger skipped" : "{}", message);
             return;
         }
         lastOutcome.set("failed at " + clock.instant() + ": " + message);

@@ -206,6 +206,38 @@ class HooplaPollTest {
         }
     }
 
+    /**
+     * The pipeline stopping while a call waits for its turn (here a new owner's one-minute hold):
+     * the wait ends early and the call is not made, so the graceful stop is not held until Camel's
+     * shutdown timeout.
+     */
+    @Test
+    void shouldNotMakeACallThatWaitedWhileThePipelineStopped() throws Exception {
+        long[] now = {0};
+        HooplaPoller[] poller = new HooplaPoller[1];
+        org.holdshelf.platform.http.CallPacer.Sleeper sleeper = nanos -> {
+            now[0] += nanos / 2; // half the wait, then the stop ends it
+            poller[0].stopping();
+        };
+        org.holdshelf.platform.http.CallPacer pacer = new org.holdshelf.platform.http.CallPacer(java.time.Duration.ofMillis(700),
+                () -> now[0], sleeper);
+        HooplaSettings on = settings(Map.of("holdshelf.hoopla.enabled", "true", "holdshelf.hoopla.username", "u",
+                "holdshelf.hoopla.password", "p", "holdshelf.hoopla.library-id", "7", "holdshelf.hoopla.cards", "cards.txt"));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        poller[0] = new HooplaPoller(on, pacer, new org.holdshelf.platform.http.WindowBudget(90, java.time.Duration.ofMinutes(1),
+                () -> now[0], sleeper), () -> List.of("1001", "1002"), card -> java.util.Optional.of("p" + card),
+                new org.holdshelf.platform.kafka.DeadLetters("dlq", java.time.Clock.systemUTC()), records -> { },
+                java.time.Clock.systemUTC(), meters);
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        poller[0].awaitOwnership();
+        poller[0].pollsHere(true);
+        poller[0].begin(exchange);
+        assertThatThrownBy(() -> poller[0].tokenRequest(exchange)).isInstanceOf(PollNotStartedException.class)
+                .hasMessageContaining("stopped at card 1").hasMessageContaining("the pipeline is stopping");
+        assertThat(exchange.getMessage().getHeader("Authorization")).as("no request set up").isNull();
+        assertThat(meters.get("holdshelf.hoopla.calls").counter().count()).as("no call made").isZero();
+    }
+
     @Test
     void shouldMaskCards() {
         assertThat(HooplaPoller.mask("20200000123456")).isEqualTo("********3456");
