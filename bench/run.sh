@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the project's benchmarks and prints Markdown results (see bench/README.md).
-#   bench/run.sh [harvest|publish|pull-lists|latency|once|alma|notices|libib|sms|hoopla|cluster|all] [--holds N]
+#   bench/run.sh [harvest|publish|pull-lists|latency|once|alma|notices|libib|sms|hoopla|cluster|hoopla-cluster|all] [--holds N]
 # The pipeline JVM gets a fixed 512 MiB heap: memory must stay bounded as holds grow.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -28,7 +28,7 @@ import org.holdshelf.scanin.ScanInCapability;
  * The project's benchmarks (see bench/README.md): run by {@code bench/run.sh}, which also sets the
  * heap. Each scenario prints one block of results; the whole output is Markdown for RESULTS.md.
  *
- * <pre>scenarios: harvest | publish | pull-lists | latency | once | alma | notices | libib | sms | hoopla | cluster | all   (option: --holds N)</pre>
+ * <pre>scenarios: harvest | publish | pull-lists | latency | once | alma | notices | libib | sms | hoopla | cluster | hoopla-cluster | all   (option: --holds N)</pre>
  */
 public final class Benchmarks {
 
@@ -97,6 +97,9 @@ public final class Benchmarks {
             }
             if (scenario.equals("cluster") || scenario.equals("all")) {
                 new ClusterBench(work, bench.broker, bench.out).run(); // several pipeline JVMs on the bench's broker
+            }
+            if (scenario.equals("hoopla-cluster") || scenario.equals("all")) {
+                new ClusterBench(work, bench.broker, bench.out).runHoopla(); // Hoopla's budget across instances, a handover
             }
         } catch (Exception | AssertionError e) {
             bench.out.add("\nFAILED: " + e);

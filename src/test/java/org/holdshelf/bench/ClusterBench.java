@@ -39,6 +39,8 @@ import org.holdshelf.sandbox.Sandbox;
 import org.holdshelf.sandbox.alma.AlmaSandboxSettings;
 import org.holdshelf.sandbox.alma.AlmaSimulator;
 import org.holdshelf.sandbox.alma.AlmaStats;
+import org.holdshelf.sandbox.hoopla.HooplaSandboxSettings;
+import org.holdshelf.sandbox.hoopla.HooplaSimulator;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
 import org.holdshelf.testing.ChildPipeline;
@@ -48,7 +50,9 @@ import org.holdshelf.testing.ChildPipeline;
  * SIGKILL-able) on the bench's broker. (1) The takeover of a scheduled harvest whose instance is
  * SIGKILLed mid-run: kill to the takeover's RUN_STARTED and RUN_COMPLETED, over several trials.
  * (2) Alma scan-in calls/s with one, two and three instances against the same per-second limit.
- * Child logs go to {@code <bench work dir>/cluster/logs}. About 6 minutes.
+ * Child logs go to {@code <bench work dir>/cluster/logs}. About 6 minutes. Scenario {@code hoopla-cluster}
+ * ({@link #runHoopla()}): Hoopla's per-minute budget across three instances, the owner SIGKILLed
+ * mid-poll, measured at the simulator. About 5 minutes.
  */
 final class ClusterBench {
 
@@ -345,6 +349,250 @@ final class ClusterBench {
                 n++;
             }
             return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- Hoopla's per-minute budget across instances
+
+    private static final String HOOPLA_POLLS_HERE = "Hoopla is polled by this instance now";
+    private static final String HOOPLA_STANDS_BY = "this one stands by";
+    private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
+
+    /** Scenario {@code hoopla-cluster}: Hoopla polled by the owner of the harvest slots, the owner SIGKILLed mid-poll. */
+    void runHoopla() throws Exception {
+        hooplaHandover();
+        out.add("\nChild JVM logs: `" + logs + "`");
+    }
+
+    /**
+     * Two instances (a, b) with the harvest scheduled start together and poll Hoopla (1,000 cards, a
+     * poll of over half an hour) at a budget of 30 requests a minute against a simulated Hoopla whose
+     * own limit is that budget (a request over it is answered 429); once the owner has made 20 calls
+     * a third instance joins (it must not take the slots), once it has made 45 it is SIGKILLed, and
+     * the bench waits for 50 calls of the new owner. Measured at the simulator over the whole trial.
+     */
+    private void hooplaHandover() throws Exception {
+        int budget = 30;
+        int cards = 1_000;
+        int callsBeforeJoin = 20;
+        int callsBeforeKill = 45;
+        int callsAfterTakeover = 50;
+        String cron = "0/10 * * * * ?";
+        HooplaSandboxSettings sim = HooplaSandboxSettings.builder().requestsPerMinute(budget).latencyMs(40).jitterMs(10).build();
+        out.add("\n## Cluster: Hoopla's per-minute budget across instances, the owner SIGKILLed mid-poll");
+        out.add(String.format(Locale.ROOT, "Instances a and b start together with the harvest scheduled (so Hoopla follows the harvest "
+                        + "slots), `holdshelf.hoopla.requests-per-minute` %d, Hoopla's trigger `%s`, %,d cards (`cards-per-poll` %,d: "
+                        + "a poll of %.0f minutes). One simulated Hoopla in the bench JVM with its limit at the budget (%d requests in "
+                        + "any 60 s, a request over it answered 429), latency %d ms + up to %d ms. Once the owner has made %d holds calls "
+                        + "instance c joins; once it has made %d it is SIGKILLed; the bench stops when the new owner has made %d. "
+                        + "Session timeout %d ms, heartbeat %d ms.", budget, cron, cards, cards, cards / (double) budget, budget,
+                sim.latencyMs(), sim.jitterMs(), callsBeforeJoin, callsBeforeKill, callsAfterTakeover, SESSION_TIMEOUT.toMillis(),
+                HEARTBEAT.toMillis()));
+        String prefix = "cluster-hoopla-" + UUID.randomUUID().toString().substring(0, 8);
+        long anchorNanos = System.nanoTime();
+        Instant anchor = Instant.now();
+        try (SierraSimulator sierra = new SierraSimulator(SierraSandboxSettings.builder().holds(2_000).build());
+             HooplaSimulator hoopla = new HooplaSimulator(sim, HooplaSimulator.numbered(cards, 10, Instant.now()))) {
+            sierra.start(0);
+            hoopla.start(0);
+            Path cardsFile = dir.resolve(prefix + "-cards.txt");
+            Files.write(cardsFile, hoopla.cards());
+            Map<String, String> shared = settings(prefix, sierra);
+            shared.put("holdshelf.reports.enabled", "false");
+            shared.put("holdshelf.harvest.scheduled", "true");
+            shared.put("holdshelf.harvest.cron", "0 0 0 1 1 ? 2099"); // the slots' group forms; no harvest runs
+            shared.put("holdshelf.hoopla.enabled", "true");
+            shared.put("holdshelf.hoopla.base-url", hoopla.baseUrl());
+            shared.put("holdshelf.hoopla.username", sim.username());
+            shared.put("holdshelf.hoopla.password", sim.password());
+            shared.put("holdshelf.hoopla.library-id", Long.toString(sim.libraryId()));
+            shared.put("holdshelf.hoopla.cards", cardsFile.toString());
+            shared.put("holdshelf.hoopla.cards-per-poll", String.valueOf(cards));
+            shared.put("holdshelf.hoopla.requests-per-minute", String.valueOf(budget));
+            shared.put("holdshelf.hoopla.cron", cron);
+
+            Map<String, ChildPipeline> live = new TreeMap<>();
+            Map<String, Path> childLogs = new TreeMap<>();
+            String owner;
+            String firstToken;
+            long launched = System.nanoTime();
+            long joined;
+            long killed;
+            String successor;
+            String secondToken;
+            Map<String, String> logText = new TreeMap<>();
+            try {
+                for (String id : List.of("a", "b")) {
+                    childLogs.put(id, logs.resolve("hoopla-" + id + ".log"));
+                    live.put(id, ChildPipeline.start(child(shared, id), childLogs.get(id)));
+                }
+                firstToken = await("the first owner's " + callsBeforeJoin + " holds calls", Duration.ofMinutes(4),
+                        () -> tokenWith(hoopla, callsBeforeJoin, null));
+                owner = await("the instance that says it polls Hoopla", Duration.ofSeconds(10), () -> hooplaOwner(childLogs));
+
+                childLogs.put("c", logs.resolve("hoopla-c.log"));
+                live.put("c", ChildPipeline.start(child(shared, "c"), childLogs.get("c")));
+                joined = System.nanoTime();
+                await("the first owner's " + callsBeforeKill + " holds calls", Duration.ofMinutes(3),
+                        () -> hoopla.callsByToken().get(firstToken).size() >= callsBeforeKill ? Boolean.TRUE : null);
+                if (!read(childLogs.get("c")).contains(HOOPLA_STANDS_BY)) {
+                    throw new AssertionError("instance c did not say it stands by");
+                }
+
+                live.remove(owner).kill();
+                killed = System.nanoTime();
+                secondToken = await("the new owner's " + callsAfterTakeover + " holds calls", Duration.ofMinutes(4),
+                        () -> tokenWith(hoopla, callsAfterTakeover, firstToken));
+                Map<String, Path> liveLogs = new TreeMap<>(childLogs);
+                liveLogs.keySet().retainAll(live.keySet());
+                successor = await("the instance that took Hoopla over", Duration.ofSeconds(10), () -> hooplaOwner(liveLogs));
+                childLogs.forEach((id, log) -> logText.put(id, read(log)));
+            } finally {
+                closeAll(live.values());
+            }
+            double wall = (System.nanoTime() - launched) / 1e9;
+
+            java.util.function.LongFunction<Instant> at = nanos -> anchor.plusNanos(nanos - anchorNanos);
+            List<Long> arrivals = hoopla.arrivals();
+            Map<String, List<Long>> byToken = hoopla.callsByToken();
+            List<Long> before = arrivals.stream().filter(t -> t < killed).toList();
+            List<Long> after = arrivals.stream().filter(t -> t > killed).toList();
+            long lastOld = before.get(before.size() - 1);
+            long firstNew = after.get(0);
+            Instant ownerSince = lastLogged(logText.get(owner), HOOPLA_POLLS_HERE, Instant.MIN);
+            Instant successorSince = lastLogged(logText.get(successor), HOOPLA_POLLS_HERE, at.apply(killed));
+            long ownershipsBeforeKill = logText.values().stream().mapToLong(t -> loggedTimes(t, HOOPLA_POLLS_HERE).stream()
+                    .filter(i -> i.isBefore(at.apply(killed))).count()).sum();
+            int mostWhole = org.holdshelf.sandbox.http.SlidingWindow.mostInAnyWindow(arrivals, MINUTE_NANOS);
+            int mostBefore = org.holdshelf.sandbox.http.SlidingWindow.mostInAnyWindow(before, MINUTE_NANOS);
+            int mostAfter = org.holdshelf.sandbox.http.SlidingWindow.mostInAnyWindow(after, MINUTE_NANOS);
+            // the windows around the handover: from a minute before the old owner's last request to a minute after the new one's first
+            List<Long> handover = arrivals.stream().filter(t -> t >= lastOld - MINUTE_NANOS && t < firstNew + MINUTE_NANOS).toList();
+            int mostHandover = org.holdshelf.sandbox.http.SlidingWindow.mostInAnyWindow(handover, MINUTE_NANOS);
+
+            out.add("\n| event | at (from the launch) | |\n|---|---|---|");
+            out.add(hooplaRow("instance " + owner + " says it polls Hoopla (`" + HOOPLA_POLLS_HERE + "`)",
+                    seconds(Duration.between(at.apply(launched), ownerSince)), "the other stands by"));
+            out.add(hooplaRow("its first request (the token call)", seconds(arrivals.get(0) - launched),
+                    String.format(Locale.ROOT, "%.1f s after its ownership line: the one-minute hold",
+                            Duration.between(ownerSince, at.apply(arrivals.get(0))).toNanos() / 1e9)));
+            out.add(hooplaRow("instance c joins (after " + callsBeforeJoin + " holds calls)", seconds(joined - launched),
+                    "c says it stands by; ownership lines before the kill, all instances: " + ownershipsBeforeKill));
+            out.add(hooplaRow("instance " + owner + " SIGKILLed (after " + byToken.get(firstToken).size() + " holds calls)",
+                    seconds(killed - launched), String.format(Locale.ROOT, "its last request %.2f s before", (killed - lastOld) / 1e9)));
+            out.add(hooplaRow("instance " + successor + " says it polls Hoopla", seconds(Duration.between(at.apply(launched),
+                    successorSince)), String.format(Locale.ROOT, "**%.1f s after the kill** (the session timeout, %d ms, counts from "
+                    + "the dead instance's last heartbeat; then the rebalance)", Duration.between(at.apply(killed), successorSince).toNanos() / 1e9, SESSION_TIMEOUT.toMillis())));
+            out.add(hooplaRow("its first request (the token call)", seconds(firstNew - launched), String.format(Locale.ROOT,
+                    "**%.1f s after the kill**, %.1f s after its ownership line; %.1f s after the old owner's last request",
+                    (firstNew - killed) / 1e9, Duration.between(successorSince, at.apply(firstNew)).toNanos() / 1e9,
+                    (firstNew - lastOld) / 1e9)));
+            out.add(hooplaRow("the bench stops (the new owner has made " + byToken.get(secondToken).size() + " holds calls)",
+                    String.format(Locale.ROOT, "%.1f s", wall), ""));
+
+            out.add("\n| measured at Hoopla, over the whole trial | value |\n|---|---|");
+            out.add(row("**most requests arriving in any 60 s** (refused ones included), all instances together", String.format(
+                    Locale.ROOT, "**%d of a budget of %d (%.3f)**", mostWhole, budget, mostWhole / (double) budget)));
+            out.add(row("… before the kill / after it", String.format(Locale.ROOT, "%d / %d", mostBefore, mostAfter)));
+            out.add(row("… in the windows around the handover (a minute before the old owner's last request to a minute "
+                    + "after the new owner's first)", String.format(Locale.ROOT, "%d (%d requests in those two minutes and the gap)",
+                    mostHandover, handover.size())));
+            out.add(row("60 s windows holding requests of both owners", firstNew - lastOld >= MINUTE_NANOS ? "none (the gap is "
+                    + String.format(Locale.ROOT, "%.1f s)", (firstNew - lastOld) / 1e9) : "**some: the gap is only "
+                    + String.format(Locale.ROOT, "%.1f s**", (firstNew - lastOld) / 1e9)));
+            out.add(row("requests (token calls) / answered 429", String.format(Locale.ROOT, "%d (%d) / **%d**", hoopla.requests(),
+                    hoopla.tokenRequests(), hoopla.throttled())));
+            out.add(row("tokens issued (one per instance that polled)", String.valueOf(hoopla.tokensIssued())));
+            StringBuilder callers = new StringBuilder();
+            for (Map.Entry<String, List<Long>> e : byToken.entrySet()) {
+                List<Long> calls = e.getValue();
+                if (calls.isEmpty()) {
+                    continue;
+                }
+                double span = (calls.get(calls.size() - 1) - calls.get(0)) / 1e9;
+                double perMinute = span == 0 ? 0 : (calls.size() - 1) / span * 60;
+                callers.append(String.format(Locale.ROOT, "%s%s: %d calls, +%.1f s to +%.1f s, %.2f a minute (%.3f of the budget)",
+                        callers.length() == 0 ? "" : "; ", e.getKey().equals(firstToken) ? owner : successor, calls.size(),
+                        (calls.get(0) - launched) / 1e9, (calls.get(calls.size() - 1) - launched) / 1e9, perMinute, perMinute / budget));
+            }
+            out.add(row("holds calls per caller (token), first to last", callers.toString()));
+            out.add(row("polls started per instance (`Hoopla poll … started`)", logText.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue().lines().filter(l -> l.contains("Hoopla poll hoopla-")
+                            && l.contains(" started: ")).count()).collect(java.util.stream.Collectors.joining(", "))));
+        }
+    }
+
+    /** The token (other than {@code except}) whose admitted holds calls number at least {@code calls}, or null. */
+    private static String tokenWith(HooplaSimulator hoopla, int calls, String except) {
+        return hoopla.callsByToken().entrySet().stream().filter(e -> !e.getKey().equals(except) && e.getValue().size() >= calls)
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    /** The one instance (of these, all alive) whose last ownership line says it polls Hoopla while every other one's says it stands by; else null. */
+    private static String hooplaOwner(Map<String, Path> logs) {
+        String owner = null;
+        int standing = 0;
+        int alive = 0;
+        for (Map.Entry<String, Path> e : logs.entrySet()) {
+            String text = read(e.getValue());
+            int polls = text.lastIndexOf(HOOPLA_POLLS_HERE);
+            int stands = text.lastIndexOf(HOOPLA_STANDS_BY);
+            if (polls < 0 && stands < 0) {
+                continue;
+            }
+            alive++;
+            if (polls > stands) {
+                owner = owner == null ? e.getKey() : "";
+            } else {
+                standing++;
+            }
+        }
+        return owner != null && !owner.isEmpty() && standing == alive - 1 ? owner : null;
+    }
+
+    private static String hooplaRow(String event, String at, String note) {
+        return "| " + event + " | " + at + " | " + note + " |";
+    }
+
+    private static String row(String name, String value) {
+        return "| " + name + " | " + value + " |";
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    private static String seconds(Duration d) {
+        return seconds(d.toNanos());
+    }
+
+    /** When the log's lines containing {@code text} were written (the pattern's leading {@code yyyy-MM-dd HH:mm:ss.SSS}, local time). */
+    private static List<Instant> loggedTimes(String log, String text) {
+        List<Instant> times = new ArrayList<>();
+        for (String line : log.split("\n")) {
+            if (line.contains(text) && line.length() > 23 && Character.isDigit(line.charAt(0))) {
+                times.add(java.time.LocalDateTime.parse(line.substring(0, 23).replace(' ', 'T')).atZone(java.time.ZoneId.systemDefault())
+                        .toInstant());
+            }
+        }
+        return times;
+    }
+
+    /** The first line containing {@code text} logged at or after {@code from} (the last one when {@code from} is MIN). */
+    private static Instant lastLogged(String log, String text, Instant from) {
+        List<Instant> times = loggedTimes(log, text);
+        if (from.equals(Instant.MIN)) {
+            return times.get(times.size() - 1);
+        }
+        return times.stream().filter(t -> !t.isBefore(from.minusMillis(1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no line '" + text + "' after " + from));
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
