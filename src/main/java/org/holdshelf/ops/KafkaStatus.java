@@ -15,11 +15,11 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.holdshelf.platform.kafka.KafkaClients;
 import org.holdshelf.platform.runtime.ConsumerGroup;
 import org.holdshelf.platform.runtime.Health;
 
@@ -131,12 +131,7 @@ final class KafkaStatus implements AutoCloseable {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            Properties props = new Properties();
-            props.putAll(connection.get());
-            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "holdshelf-ops");
-            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-            admin = Admin.create(props);
+            admin = KafkaClients.admin(connection.get(), "holdshelf-ops", timeout);
         }
         return admin;
     }

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -65,12 +64,7 @@ public final class GroupMembers implements AutoCloseable {
 
     private Admin admin() {
         if (admin == null) {
-            Properties props = new Properties();
-            props.putAll(connection.get());
-            props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
-            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-            admin = Admin.create(props);
+            admin = KafkaClients.admin(connection.get(), clientId, timeout);
         }
         return admin;
     }

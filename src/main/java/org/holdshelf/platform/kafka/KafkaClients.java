@@ -10,6 +10,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -38,6 +40,19 @@ public final class KafkaClients {
             }
         }
         return connection;
+    }
+
+    /**
+     * An admin client on {@code connection} that answers or fails within {@code timeout} (each
+     * request and each call), named {@code clientId} in the broker's logs.
+     */
+    public static Admin admin(Properties connection, String clientId, Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(connection);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        return Admin.create(props);
     }
 
     /**
