@@ -209,6 +209,19 @@ public final class HooplaPoller {
         ownershipKnown = false;
     }
 
+    /**
+     * Waits for the next call's turn (the pacer's spacing, then the per-minute budget), and makes
+     * sure the call is still to be made: not if the pipeline is stopping (the waits end early then)
+     * or another instance has taken the poll over meanwhile.
+     */
+    private void awaitCallTurn(HooplaPoll poll) throws InterruptedException {
+        checkStopping(poll);
+        pacer.awaitTurn();
+        budget.awaitTurn();
+        checkStopping(poll);
+        checkPollsHere(poll);
+    }
+
     /** True when the next call must be a token call: none yet, or it expires within a minute. */
     public boolean needsToken() {
         return token == null || !clock.instant().isBefore(tokenExpires.minus(TOKEN_MARGIN));
@@ -217,11 +230,7 @@ public final class HooplaPoller {
     /** Waits for the budget, then sets the token request: basic auth, and nothing else of the pipeline's. */
     public void tokenRequest(Exchange exchange) throws InterruptedException {
         HooplaPoll poll = poll(exchange);
-        checkStopping(poll);
-        pacer.awaitTurn();
-        budget.awaitTurn();
-        checkStopping(poll); // the waits end early when the pipeline stops
-        checkPollsHere(poll);
+        awaitCallTurn(poll);
         Message m = exchange.getMessage();
         m.getHeaders().clear();
         m.setBody("");
@@ -270,11 +279,7 @@ public final class HooplaPoller {
     /** Waits for the budget, then sets the request for the current card's holds. */
     public void prepareCall(Exchange exchange) throws InterruptedException {
         HooplaPoll poll = poll(exchange);
-        checkStopping(poll);
-        pacer.awaitTurn();
-        budget.awaitTurn();
-        checkStopping(poll); // the waits end early when the pipeline stops
-        checkPollsHere(poll);
+        awaitCallTurn(poll);
         Message m = exchange.getMessage();
         m.getHeaders().clear(); // a trigger's headers (Quartz's among them) must not travel to Hoopla as HTTP headers
         m.setBody(null);
