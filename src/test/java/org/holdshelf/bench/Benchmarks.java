@@ -23,6 +23,7 @@ import org.holdshelf.pulllists.PullListsCapability;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
 import org.holdshelf.scanin.ScanInCapability;
+import org.holdshelf.testing.PipelineHarness;
 
 /**
  * The project's benchmarks (see bench/README.md): run by {@code bench/run.sh}, which also sets the
@@ -214,15 +215,7 @@ public final class Benchmarks {
              var hoopla = new org.holdshelf.sandbox.hoopla.HooplaSimulator(sim,
                      org.holdshelf.sandbox.hoopla.HooplaSimulator.numbered(cards, withHoldsPercent, Instant.now()))) {
             hoopla.start(0);
-            Path cardsFile = work.resolve("hoopla-cards.txt");
-            Files.write(cardsFile, hoopla.cards());
-            Map<String, String> extra = new LinkedHashMap<>();
-            extra.put("holdshelf.hoopla.enabled", "true");
-            extra.put("holdshelf.hoopla.base-url", hoopla.baseUrl());
-            extra.put("holdshelf.hoopla.username", sim.username());
-            extra.put("holdshelf.hoopla.password", sim.password());
-            extra.put("holdshelf.hoopla.library-id", Long.toString(sim.libraryId()));
-            extra.put("holdshelf.hoopla.cards", cardsFile.toString());
+            Map<String, String> extra = new LinkedHashMap<>(PipelineHarness.hooplaSettings(hoopla, work.resolve("hoopla-cards.txt")));
             extra.put("holdshelf.hoopla.requests-per-minute", String.valueOf(budget));
             extra.put("holdshelf.hoopla.cards-per-poll", String.valueOf(cards));
             extra.put("holdshelf.hoopla.cron", "0 0 0 1 1 ? 2099"); // only the poll triggered here

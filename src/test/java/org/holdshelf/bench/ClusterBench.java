@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +43,7 @@ import org.holdshelf.sandbox.hoopla.HooplaSimulator;
 import org.holdshelf.sandbox.sierra.SierraSandboxSettings;
 import org.holdshelf.sandbox.sierra.SierraSimulator;
 import org.holdshelf.testing.ChildPipeline;
+import org.holdshelf.testing.PipelineHarness;
 
 /**
  * Scenario {@code cluster} (issue "several instances"): several pipeline JVMs ({@link ChildPipeline},
@@ -166,7 +166,7 @@ final class ClusterBench {
                     }
                 }
             } finally {
-                closeAll(live.values());
+                ChildPipeline.closeAll(live.values());
                 if (!trials.isEmpty()) {
                     takeoverTables(trials, sierra.dataSet().size());
                 }
@@ -301,7 +301,7 @@ final class ClusterBench {
                 await("scan-in.csv of run " + run.runId() + " with " + k + " instances", Duration.ofMinutes(4),
                         () -> Files.exists(report) ? Boolean.TRUE : null);
             } finally {
-                closeAll(children.values());
+                ChildPipeline.closeAll(children.values());
             }
             double wall = (System.nanoTime() - launched) / 1e9;
             AlmaStats stats = alma.stats();
@@ -397,18 +397,11 @@ final class ClusterBench {
              HooplaSimulator hoopla = new HooplaSimulator(sim, HooplaSimulator.numbered(cards, 10, Instant.now()))) {
             sierra.start(0);
             hoopla.start(0);
-            Path cardsFile = dir.resolve(prefix + "-cards.txt");
-            Files.write(cardsFile, hoopla.cards());
             Map<String, String> shared = settings(prefix, sierra);
+            shared.putAll(PipelineHarness.hooplaSettings(hoopla, dir.resolve(prefix + "-cards.txt")));
             shared.put("holdshelf.reports.enabled", "false");
             shared.put("holdshelf.harvest.scheduled", "true");
             shared.put("holdshelf.harvest.cron", "0 0 0 1 1 ? 2099"); // the slots' group forms; no harvest runs
-            shared.put("holdshelf.hoopla.enabled", "true");
-            shared.put("holdshelf.hoopla.base-url", hoopla.baseUrl());
-            shared.put("holdshelf.hoopla.username", sim.username());
-            shared.put("holdshelf.hoopla.password", sim.password());
-            shared.put("holdshelf.hoopla.library-id", Long.toString(sim.libraryId()));
-            shared.put("holdshelf.hoopla.cards", cardsFile.toString());
             shared.put("holdshelf.hoopla.cards-per-poll", String.valueOf(cards));
             shared.put("holdshelf.hoopla.requests-per-minute", String.valueOf(budget));
             shared.put("holdshelf.hoopla.cron", cron);
@@ -450,7 +443,7 @@ final class ClusterBench {
                 successor = await("the instance that took Hoopla over", Duration.ofSeconds(10), () -> hooplaOwner(liveLogs));
                 childLogs.forEach((id, log) -> logText.put(id, read(log)));
             } finally {
-                closeAll(live.values());
+                ChildPipeline.closeAll(live.values());
             }
             double wall = (System.nanoTime() - launched) / 1e9;
 
@@ -630,24 +623,6 @@ final class ClusterBench {
         return s;
     }
 
-    /** Stops the children together (SIGTERM, graceful stop, SIGKILL after 60 s). */
-    private static void closeAll(Collection<ChildPipeline> children) throws InterruptedException {
-        List<Thread> threads = new ArrayList<>();
-        for (ChildPipeline child : children) {
-            Thread t = new Thread(() -> {
-                try {
-                    child.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "close-child");
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-    }
 
     /** Polls {@code check} every 20 ms until it gives a value, or fails after {@code timeout}. */
     private static <T> T await(String what, Duration timeout, Supplier<T> check) {

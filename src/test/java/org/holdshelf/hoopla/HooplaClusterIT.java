@@ -59,20 +59,13 @@ class HooplaClusterIT {
                 .build(), HooplaSimulator.numbered(400, 10, Instant.now())).start(0);
              PipelineHarness h = PipelineHarness.create("hoopla-cluster", SierraSandboxSettings.builder().holds(200).build(),
                      dir.resolve("reports"))) {
-            Path cards = dir.resolve("cards.txt");
-            Files.write(cards, hoopla.cards());
             Map<String, String> shared = new TreeMap<>(h.settings());
+            shared.putAll(PipelineHarness.hooplaSettings(hoopla, dir.resolve("cards.txt")));
             shared.put("holdshelf.harvest.scheduled", "true"); // Hoopla follows the harvest slots only then
             shared.put("holdshelf.harvest.cron", "0 0 0 1 1 ? 2099"); // the slots' group forms; no harvest runs
             shared.put("holdshelf.reports.enabled", "false");
             shared.put("camel.component.kafka.session-timeout-ms", "6000");
             shared.put("camel.component.kafka.heartbeat-interval-ms", "1000");
-            shared.put("holdshelf.hoopla.enabled", "true");
-            shared.put("holdshelf.hoopla.base-url", hoopla.baseUrl());
-            shared.put("holdshelf.hoopla.username", hoopla.settings().username());
-            shared.put("holdshelf.hoopla.password", hoopla.settings().password());
-            shared.put("holdshelf.hoopla.library-id", Long.toString(hoopla.settings().libraryId()));
-            shared.put("holdshelf.hoopla.cards", cards.toString());
             shared.put("holdshelf.hoopla.cards-per-poll", "400"); // 400 cards at 60 a minute: a poll of nearly 7 minutes
             shared.put("holdshelf.hoopla.requests-per-minute", String.valueOf(budget));
             shared.put("holdshelf.hoopla.cron", "0/2 * * * * ?");
@@ -108,7 +101,7 @@ class HooplaClusterIT {
                 assertThat(instances.values()).allMatch(ChildPipeline::isAlive);
                 logs.forEach((id, log) -> watched.put(id, read(log)));
             } finally {
-                stopTogether(instances.values());
+                ChildPipeline.closeAll(instances.values());
             }
             long stoppedAfter = System.nanoTime() - launched;
             LOG.info("Hoopla requests {}, tokens issued {}; polls started: {}; {} ms in all", hoopla.requests(), hoopla.tokensIssued(),
@@ -125,24 +118,6 @@ class HooplaClusterIT {
         }
     }
 
-    /** SIGTERM to every instance at once, then waits for each to stop. */
-    private static void stopTogether(java.util.Collection<ChildPipeline> instances) throws InterruptedException {
-        List<Thread> stopping = new java.util.ArrayList<>();
-        for (ChildPipeline instance : instances) {
-            Thread t = new Thread(() -> {
-                try {
-                    instance.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "stop-instance");
-            t.start();
-            stopping.add(t);
-        }
-        for (Thread t : stopping) {
-            t.join();
-        }
-    }
 
     /**
      * The instance whose last ownership line says it polls Hoopla and which has started a poll, while

@@ -165,15 +165,8 @@ class HooplaPollTest {
             now[0] += nanos;
             duringWait[0].run();
         };
-        org.holdshelf.platform.http.CallPacer pacer = new org.holdshelf.platform.http.CallPacer(java.time.Duration.ofMillis(700),
-                () -> now[0], sleeper);
-        HooplaSettings on = settings(Map.of("holdshelf.hoopla.enabled", "true", "holdshelf.hoopla.username", "u",
-                "holdshelf.hoopla.password", "p", "holdshelf.hoopla.library-id", "7", "holdshelf.hoopla.cards", "cards.txt"));
         io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        HooplaPoller poller = new HooplaPoller(on, pacer, new org.holdshelf.platform.http.WindowBudget(90, java.time.Duration.ofMinutes(1),
-                () -> now[0], sleeper), () -> List.of("1001", "1002"), card -> java.util.Optional.of("p" + card),
-                new org.holdshelf.platform.kafka.DeadLetters("dlq", java.time.Clock.systemUTC()), records -> { },
-                java.time.Clock.systemUTC(), meters);
+        HooplaPoller poller = pollerOnFakeTime(now, sleeper, meters);
         org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
         try (org.holdshelf.testing.LogCapture log = org.holdshelf.testing.LogCapture.of(HooplaPoller.class)) {
             poller.awaitOwnership();
@@ -207,6 +200,22 @@ class HooplaPollTest {
     }
 
     /**
+     * A poller of two cards whose pacer and window budget wait on {@code sleeper} and read the time
+     * from {@code now} (nanoseconds), so a test decides what happens during a wait.
+     */
+    private static HooplaPoller pollerOnFakeTime(long[] now, org.holdshelf.platform.http.CallPacer.Sleeper sleeper,
+                                                 io.micrometer.core.instrument.MeterRegistry meters) {
+        org.holdshelf.platform.http.CallPacer pacer = new org.holdshelf.platform.http.CallPacer(java.time.Duration.ofMillis(700),
+                () -> now[0], sleeper);
+        HooplaSettings on = settings(Map.of("holdshelf.hoopla.enabled", "true", "holdshelf.hoopla.username", "u",
+                "holdshelf.hoopla.password", "p", "holdshelf.hoopla.library-id", "7", "holdshelf.hoopla.cards", "cards.txt"));
+        return new HooplaPoller(on, pacer, new org.holdshelf.platform.http.WindowBudget(90, java.time.Duration.ofMinutes(1),
+                () -> now[0], sleeper), () -> List.of("1001", "1002"), card -> java.util.Optional.of("p" + card),
+                new org.holdshelf.platform.kafka.DeadLetters("dlq", java.time.Clock.systemUTC()), records -> { },
+                java.time.Clock.systemUTC(), meters);
+    }
+
+    /**
      * The pipeline stopping while a call waits for its turn (here a new owner's one-minute hold):
      * the wait ends early and the call is not made, so the graceful stop is not held until Camel's
      * shutdown timeout.
@@ -219,15 +228,8 @@ class HooplaPollTest {
             now[0] += nanos / 2; // half the wait, then the stop ends it
             poller[0].stopping();
         };
-        org.holdshelf.platform.http.CallPacer pacer = new org.holdshelf.platform.http.CallPacer(java.time.Duration.ofMillis(700),
-                () -> now[0], sleeper);
-        HooplaSettings on = settings(Map.of("holdshelf.hoopla.enabled", "true", "holdshelf.hoopla.username", "u",
-                "holdshelf.hoopla.password", "p", "holdshelf.hoopla.library-id", "7", "holdshelf.hoopla.cards", "cards.txt"));
         io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        poller[0] = new HooplaPoller(on, pacer, new org.holdshelf.platform.http.WindowBudget(90, java.time.Duration.ofMinutes(1),
-                () -> now[0], sleeper), () -> List.of("1001", "1002"), card -> java.util.Optional.of("p" + card),
-                new org.holdshelf.platform.kafka.DeadLetters("dlq", java.time.Clock.systemUTC()), records -> { },
-                java.time.Clock.systemUTC(), meters);
+        poller[0] = pollerOnFakeTime(now, sleeper, meters);
         org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
         poller[0].awaitOwnership();
         poller[0].pollsHere(true);

@@ -50,6 +50,25 @@ public final class ChildPipeline implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGTERM to every child at once, then waits for each graceful stop (as {@link #close()}). */
+    public static void closeAll(java.util.Collection<ChildPipeline> children) throws InterruptedException {
+        List<Thread> stopping = new ArrayList<>();
+        for (ChildPipeline child : children) {
+            Thread t = new Thread(() -> {
+                try {
+                    child.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "stop-child");
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
+            t.join();
+        }
+    }
+
     /** SIGTERM, then wait for the graceful stop. */
     @Override
     public void close() throws InterruptedException {

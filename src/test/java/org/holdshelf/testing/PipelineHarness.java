@@ -116,6 +116,24 @@ public final class PipelineHarness implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The settings that point the pipeline's Hoopla poll at a simulator, with its cards written to
+     * {@code cardsFile}: enabled, base URL, credentials, library id and the cards file (the pace and
+     * the trigger are the caller's).
+     */
+    public static Map<String, String> hooplaSettings(org.holdshelf.sandbox.hoopla.HooplaSimulator hoopla, Path cardsFile)
+            throws java.io.IOException {
+        java.nio.file.Files.write(cardsFile, hoopla.cards());
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("holdshelf.hoopla.enabled", "true");
+        s.put("holdshelf.hoopla.base-url", hoopla.baseUrl());
+        s.put("holdshelf.hoopla.username", hoopla.settings().username());
+        s.put("holdshelf.hoopla.password", hoopla.settings().password());
+        s.put("holdshelf.hoopla.library-id", Long.toString(hoopla.settings().libraryId()));
+        s.put("holdshelf.hoopla.cards", cardsFile.toString());
+        return s;
+    }
+
     /** The pipeline's clock (what notices see as now): a test drives the send window and reminders with it. */
     public PipelineHarness withClock(java.time.Clock testClock) {
         this.clock = testClock;
