@@ -52,6 +52,12 @@ public record RunEvent(
                 startedAt, null, null, null, null, null, null, null, null, null, slot, request);
     }
 
+    /** True for a {@code RUN_FAILED} recorded by another instance because the run's own instance died. */
+    @JsonIgnore
+    public boolean isAbandoned() {
+        return EventTypes.RUN_FAILED.equals(type) && reason != null && reason.startsWith(ABANDONED);
+    }
+
     /** True for {@code RUN_COMPLETED} and {@code RUN_FAILED}: nothing follows them. */
     @JsonIgnore
     public boolean isOutcome() {

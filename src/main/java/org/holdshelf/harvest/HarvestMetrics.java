@@ -115,7 +115,7 @@ final class HarvestMetrics {
 
     void ended(RunEvent outcome) {
         countProgress();
-        boolean abandoned = outcome.reason() != null && outcome.reason().startsWith(RunEvent.ABANDONED);
+        boolean abandoned = outcome.isAbandoned();
         runs(EventTypes.RUN_COMPLETED.equals(outcome.type()) ? "completed" : abandoned ? "abandoned" : "failed").increment();
         if (!abandoned) {
             current.set(null);

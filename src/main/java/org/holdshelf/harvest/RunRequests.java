@@ -103,14 +103,14 @@ final class RunRequests {
      * @throws RunNotStartedException if there is no outcome within {@code timeout}
      */
     RunEvent outcome(RunEvent started, Duration timeout) throws InterruptedException {
-        if (started.isOutcome() && !abandoned(started)) {
+        if (started.isOutcome() && !started.isAbandoned()) {
             return started;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             ledger.refresh();
             Optional<RunEvent> outcome = ledger.outcomes().stream()
-                    .filter(o -> started.request().equals(o.request()) && !abandoned(o)).findFirst();
+                    .filter(o -> started.request().equals(o.request()) && !o.isAbandoned()).findFirst();
             if (outcome.isPresent()) {
                 return outcome.get();
             }
@@ -128,7 +128,4 @@ final class RunRequests {
         return Stream.concat(open.stream(), outcomes.stream()).filter(r -> request.equals(r.request())).findFirst();
     }
 
-    private static boolean abandoned(RunEvent outcome) {
-        return outcome.reason() != null && outcome.reason().startsWith(RunEvent.ABANDONED);
-    }
 }

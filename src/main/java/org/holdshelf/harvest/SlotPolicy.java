@@ -3,8 +3,8 @@ package org.holdshelf.harvest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
-import org.holdshelf.events.EventTypes;
 import org.holdshelf.events.RunEvent;
 
 /**
@@ -58,7 +58,7 @@ final class SlotPolicy {
     static Decision decide(Instant slot, List<RunEvent> open, List<RunEvent> outcomes, Optional<String> runningHere,
                            Instant nextFire, Instant now) {
         for (RunEvent outcome : outcomes) {
-            if (outcome.slot() == null || isAbandoned(outcome)) {
+            if (outcome.slot() == null || outcome.isAbandoned()) {
                 continue;
             }
             Instant ended = Instant.parse(outcome.slot());
@@ -68,20 +68,9 @@ final class SlotPolicy {
                         : "the later slot " + ended + " was harvested by run " + outcome.runId());
             }
         }
-        for (RunEvent run : open) {
-            if (slot.toString().equals(run.slot())) {
-                if (runningHere.filter(run.runId()::equals).isPresent()) {
-                    return new Decision(Kind.DONE, Optional.empty(), "run " + run.runId() + " of this instance is harvesting it");
-                }
-                return new Decision(Kind.TAKE_OVER, Optional.of(run), "run " + run.runId() + " of instance " + run.instance()
-                        + " started it and its instance left the harvest group without ending it");
-            }
-        }
-        for (RunEvent outcome : outcomes) {
-            if (slot.toString().equals(outcome.slot()) && isAbandoned(outcome)) {
-                return new Decision(Kind.TAKE_OVER, Optional.empty(), "run " + outcome.runId() + " of instance "
-                        + outcome.instance() + " was abandoned");
-            }
+        Optional<Decision> started = startedBefore(run -> slot.toString().equals(run.slot()), open, outcomes, runningHere);
+        if (started.isPresent()) {
+            return started.get();
         }
         if (!nextFire.isAfter(now)) {
             return new Decision(Kind.SUPERSEDED, Optional.empty(), "the schedule fired again at " + nextFire
@@ -101,25 +90,14 @@ final class SlotPolicy {
     static Decision decideRequest(String request, Instant startBy, List<RunEvent> open, List<RunEvent> outcomes,
                                   Optional<String> runningHere, Instant now) {
         for (RunEvent outcome : outcomes) {
-            if (request.equals(outcome.request()) && !isAbandoned(outcome)) {
+            if (request.equals(outcome.request()) && !outcome.isAbandoned()) {
                 return new Decision(Kind.DONE, Optional.empty(), "already harvested by run " + outcome.runId() + " ("
                         + outcome.type() + ")");
             }
         }
-        for (RunEvent run : open) {
-            if (request.equals(run.request())) {
-                if (runningHere.filter(run.runId()::equals).isPresent()) {
-                    return new Decision(Kind.DONE, Optional.empty(), "run " + run.runId() + " of this instance is harvesting it");
-                }
-                return new Decision(Kind.TAKE_OVER, Optional.of(run), "run " + run.runId() + " of instance " + run.instance()
-                        + " started it and its instance left the harvest group without ending it");
-            }
-        }
-        for (RunEvent outcome : outcomes) {
-            if (request.equals(outcome.request()) && isAbandoned(outcome)) {
-                return new Decision(Kind.TAKE_OVER, Optional.empty(), "run " + outcome.runId() + " of instance "
-                        + outcome.instance() + " was abandoned");
-            }
+        Optional<Decision> started = startedBefore(run -> request.equals(run.request()), open, outcomes, runningHere);
+        if (started.isPresent()) {
+            return started.get();
         }
         if (startBy != null && now.isAfter(startBy)) {
             return new Decision(Kind.EXPIRED, Optional.empty(), "it was to start by " + startBy
@@ -128,8 +106,27 @@ final class SlotPolicy {
         return new Decision(Kind.HARVEST, Optional.empty(), "requested");
     }
 
-    private static boolean isAbandoned(RunEvent outcome) {
-        return EventTypes.RUN_FAILED.equals(outcome.type()) && outcome.reason() != null
-                && outcome.reason().startsWith(RunEvent.ABANDONED);
+    /**
+     * The decision for a slot or request a run has already started, with no outcome but its
+     * instance's death: still running here (done), still open elsewhere (taken over, the open run to
+     * record abandoned first), or recorded abandoned (taken over). Empty when no run started it.
+     *
+     * @param answers whether a run answers the slot or request
+     */
+    private static Optional<Decision> startedBefore(Predicate<RunEvent> answers, List<RunEvent> open, List<RunEvent> outcomes,
+                                                    Optional<String> runningHere) {
+        for (RunEvent run : open) {
+            if (answers.test(run)) {
+                if (runningHere.filter(run.runId()::equals).isPresent()) {
+                    return Optional.of(new Decision(Kind.DONE, Optional.empty(), "run " + run.runId()
+                            + " of this instance is harvesting it"));
+                }
+                return Optional.of(new Decision(Kind.TAKE_OVER, Optional.of(run), "run " + run.runId() + " of instance "
+                        + run.instance() + " started it and its instance left the harvest group without ending it"));
+            }
+        }
+        return outcomes.stream().filter(o -> answers.test(o) && o.isAbandoned()).findFirst()
+                .map(o -> new Decision(Kind.TAKE_OVER, Optional.empty(), "run " + o.runId() + " of instance " + o.instance()
+                        + " was abandoned"));
     }
 }
